@@ -1,0 +1,50 @@
+# ecs-bootstrap toolkit: the user's entry points. Versions live in config.mk; the
+# per-variant build rules live in build.mk (one invocation builds one variant).
+include config.mk
+
+BUILD := $(MAKE) --no-print-directory -f build.mk
+
+.PHONY: all windows asan fuzzers test test-windows test-asan test-valgrind test-integration \
+        test-e2e fuzz check deps demo bench clean help
+
+all:                             ## POSIX build: ecs-bootstrap, tools, unit tests
+	@$(BUILD) PLATFORM=posix OUT=build/posix
+windows:                         ## mingw-w64 cross build: ecs-bootstrap.exe and the unit tests
+	@$(BUILD) PLATFORM=windows OUT=build/windows
+asan:                            ## POSIX build with ASan+UBSan
+	@$(BUILD) PLATFORM=posix SANITIZE=1 OUT=build/asan
+fuzzers:                         ## libFuzzer targets (clang)
+	@$(BUILD) PLATFORM=posix FUZZ=1 OUT=build/fuzz
+
+test: all                        ## unit tests, native
+	@tests/run-unit.sh build/posix native
+test-windows: windows            ## the same unit tests under Wine
+	@tests/run-unit.sh build/windows wine
+test-asan: asan                  ## unit tests under ASan+UBSan
+	@tests/run-unit.sh build/asan native
+test-valgrind: all               ## unit tests under valgrind memcheck
+	@tests/run-unit.sh build/posix valgrind
+test-integration: all            ## integration tests against moto, the fake IMDS and botocore
+	@tests/integration/run.sh build/posix
+test-e2e: all                    ## the boot-flow end-to-end suite alone
+	@tests/e2e/run.sh build/posix
+fuzz: fuzzers                    ## run every fuzz target for FUZZ_SECONDS
+	@tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
+
+check:                           ## everything CI runs, with one summary line at the end
+	@tests/check.sh
+
+deps:                            ## install missing Debian packages (idempotent, quiet when all present)
+	@scripts/deps.sh $(DEB_PACKAGES)
+
+demo: all                        ## the boot story on local services (moto + fake IMDS)
+	@scripts/demo.sh build/posix
+
+bench: all                       ## benchmarks (bench/)
+	@bench/run.sh build/posix
+
+clean:
+	rm -rf build
+
+help:
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'

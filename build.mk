@@ -1,0 +1,101 @@
+# build.mk: builds one variant of everything. The top-level Makefile calls it as
+#   make -f build.mk PLATFORM=posix|windows [SANITIZE=1] [FUZZ=1] OUT=build/<variant>
+# Sources are found by folder, so a new module or test needs no edit here:
+#   lib/*.c            portable core           lib/unix/*.c, lib/windows/*.c   platform seams
+#   bootstrap/*.c      ecs-bootstrap           ami-metadata/*.c                ecs-ami-metadata
+#   tests/unit/test_*.c        unit tests on both platforms
+#   tests/unit/posix/test_*.c  unit tests that need POSIX-only peers (inih differential)
+#   tests/fake-agent/*.c       the fake ECS agent       tests/fuzz/fuzz_*.c  libFuzzer targets
+include config.mk
+
+PLATFORM ?= posix
+OUT      ?= build/$(PLATFORM)
+
+CFLAGS_BASE := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -g -O2 \
+               -Ilib/include -MMD -MP -DECSB_VERSION='"$(ECSB_VERSION)"'
+
+ifeq ($(PLATFORM),windows)
+  CC        := $(MINGW_CC)
+  EXE       := .exe
+  PLAT_SRC  := $(wildcard lib/windows/*.c)
+  CFLAGS    := $(CFLAGS_BASE) -D_WIN32_WINNT=0x0A00 -DUNICODE -D_UNICODE -D__USE_MINGW_ANSI_STDIO=1
+  LDLIBS    := -static -lwinhttp -lbcrypt -ladvapi32 -lws2_32 -lz
+  TEST_SRC  := $(wildcard tests/unit/test_*.c)
+else
+  EXE       :=
+  PLAT_SRC  := $(wildcard lib/unix/*.c)
+  CFLAGS    := $(CFLAGS_BASE) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(shell pkg-config --cflags libcurl inih)
+  LDLIBS    := $(shell pkg-config --libs libcurl inih) -lcrypto -lz
+  TEST_SRC  := $(wildcard tests/unit/test_*.c) $(wildcard tests/unit/posix/test_*.c)
+endif
+
+ifeq ($(SANITIZE),1)
+  CC      := $(FUZZ_CC)
+  CFLAGS  += -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+  LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(FUZZ),1)
+  CC      := $(FUZZ_CC)
+  CFLAGS  += -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -DECSB_FUZZING
+  LDFLAGS += -fsanitize=fuzzer,address,undefined
+endif
+
+LIB_SRC   := $(wildcard lib/*.c) $(PLAT_SRC)
+LIB_OBJ   := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
+LIB       := $(OUT)/libecsb.a
+
+BOOT_SRC  := $(wildcard bootstrap/*.c)
+AMI_SRC   := $(wildcard ami-metadata/*.c)
+AGENT_SRC := $(wildcard tests/fake-agent/*.c)
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+
+PROGRAMS  := $(if $(BOOT_SRC),$(OUT)/ecs-bootstrap$(EXE)) \
+             $(if $(AMI_SRC),$(OUT)/ecs-ami-metadata$(EXE)) \
+             $(if $(AGENT_SRC),$(OUT)/fake-ecs-agent$(EXE))
+TESTS     := $(patsubst %.c,$(OUT)/tests/%$(EXE),$(notdir $(TEST_SRC)))
+FUZZERS   := $(patsubst %.c,$(OUT)/fuzz/%,$(notdir $(FUZZ_SRC)))
+
+.PHONY: all programs tests fuzzers
+ifeq ($(FUZZ),1)
+all: $(FUZZERS)
+else
+all: programs tests
+endif
+programs: $(PROGRAMS)
+tests: $(TESTS)
+fuzzers: $(FUZZERS)
+
+$(OUT)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(OUT)/ecs-bootstrap$(EXE): $(BOOT_SRC:%.c=$(OUT)/obj/%.o) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(OUT)/ecs-ami-metadata$(EXE): $(AMI_SRC:%.c=$(OUT)/obj/%.o) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(OUT)/fake-ecs-agent$(EXE): $(AGENT_SRC:%.c=$(OUT)/obj/%.o) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Each unit test is one executable linked against the library.
+$(OUT)/tests/%$(EXE): $(OUT)/obj/tests/unit/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(OUT)/tests/%$(EXE): $(OUT)/obj/tests/unit/posix/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(OUT)/fuzz/%: $(OUT)/obj/tests/fuzz/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Make AR match the compiler family for the cross build.
+ifeq ($(PLATFORM),windows)
+AR := x86_64-w64-mingw32-ar
+endif
+
+.SECONDARY:
+-include $(shell find $(OUT)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,77 @@
+/* json.h: strict RFC 8259 JSON. The parser builds a small tree (UTF-8 validated,
+ * escapes decoded incl. surrogate pairs, depth and size limits enforced); the
+ * writer emits compact or indented JSON into an ecsb_buf with correct escaping. */
+#ifndef ECSB_JSON_H
+#define ECSB_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ecsb/buf.h"
+#include "ecsb/error.h"
+
+enum ecsb_json_type {
+    ECSB_JSON_NULL,
+    ECSB_JSON_FALSE,
+    ECSB_JSON_TRUE,
+    ECSB_JSON_NUMBER,
+    ECSB_JSON_STRING,
+    ECSB_JSON_ARRAY,
+    ECSB_JSON_OBJECT,
+};
+
+struct ecsb_json {
+    enum ecsb_json_type type;
+    char *str;      /* STRING: decoded UTF-8 (may contain NUL); NUMBER: the lexeme */
+    size_t str_len;
+    double number;  /* NUMBER: strtod of the lexeme (may be inf for huge values) */
+    size_t count;   /* ARRAY/OBJECT: number of items */
+    struct ecsb_json **items;
+    char **keys;    /* OBJECT only: keys[i] names items[i] (decoded, NUL-terminated) */
+};
+
+struct ecsb_json_limits {
+    size_t max_depth; /* default 128 */
+    size_t max_bytes; /* default 16 MiB */
+};
+
+/* Parses exactly one JSON text (whitespace around it allowed). On error returns
+ * ECSB_ERR_INVALID or ECSB_ERR_LIMIT with "line L, column C: what" in err. */
+enum ecsb_status ecsb_json_parse(const char *text, size_t len, const struct ecsb_json_limits *limits,
+                                 struct ecsb_json **out, struct ecsb_error *err);
+void ecsb_json_free(struct ecsb_json *v);
+
+/* Accessors; all accept NULL and return NULL/0/false when the type does not fit. */
+struct ecsb_json *ecsb_json_get(const struct ecsb_json *object, const char *key); /* last match */
+struct ecsb_json *ecsb_json_at(const struct ecsb_json *array, size_t index);
+const char *ecsb_json_get_string(const struct ecsb_json *object, const char *key);
+const char *ecsb_json_string(const struct ecsb_json *v);
+bool ecsb_json_is_true(const struct ecsb_json *v);
+
+/* Writer. indent 0 = compact; otherwise spaces per level. */
+struct ecsb_json_writer {
+    struct ecsb_buf *out;
+    int indent;
+    int depth;
+    bool need_comma[64];
+    bool after_key;
+};
+
+void ecsb_jw_init(struct ecsb_json_writer *w, struct ecsb_buf *out, int indent);
+void ecsb_jw_object_begin(struct ecsb_json_writer *w);
+void ecsb_jw_object_end(struct ecsb_json_writer *w);
+void ecsb_jw_array_begin(struct ecsb_json_writer *w);
+void ecsb_jw_array_end(struct ecsb_json_writer *w);
+void ecsb_jw_key(struct ecsb_json_writer *w, const char *key);
+void ecsb_jw_string(struct ecsb_json_writer *w, const char *s);
+void ecsb_jw_string_n(struct ecsb_json_writer *w, const char *s, size_t n);
+void ecsb_jw_int(struct ecsb_json_writer *w, long long v);
+void ecsb_jw_double(struct ecsb_json_writer *w, double v);
+void ecsb_jw_bool(struct ecsb_json_writer *w, bool v);
+void ecsb_jw_null(struct ecsb_json_writer *w);
+void ecsb_jw_value(struct ecsb_json_writer *w, const struct ecsb_json *v); /* re-emit a tree */
+
+/* Appends s as a JSON string literal, quotes included. */
+void ecsb_json_quote(struct ecsb_buf *out, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Everything CI runs, in order, each suite printing "<suite>: N passed, M failed".
+# The last line sums them all. Exit non-zero if any suite failed.
+set -u
+cd "$(dirname "$0")/.."
+log=build/check.log
+mkdir -p build && : > "$log"
+status=0
+suite() { # name, command...
+  local name=$1; shift
+  echo "== $name"
+  if ! "$@" 2>&1 | tee -a "$log"; then status=1; fi
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+}
+suite "native unit tests"       make --no-print-directory test
+suite "windows unit tests (wine)" make --no-print-directory test-windows
+suite "asan+ubsan unit tests"   make --no-print-directory test-asan
+suite "valgrind unit tests"     make --no-print-directory test-valgrind
+[ -x tests/integration/run.sh ] && suite "integration tests" make --no-print-directory test-integration
+[ -x tests/e2e/run.sh ]         && suite "end-to-end tests"  make --no-print-directory test-e2e
+[ -x tests/fuzz/run.sh ]        && suite "fuzz (bounded)"    make --no-print-directory fuzz
+pass=0 fail=0
+while read -r p f; do pass=$((pass + p)) fail=$((fail + f)); done < <(
+  grep -E '^[a-z0-9-]+: [0-9]+ passed, [0-9]+ failed' "$log" | sed -E 's/^[^:]+: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/')
+[ "$status" -eq 0 ] || [ "$fail" -gt 0 ] || fail=1   # a suite that broke without counting still fails
+echo "total: $pass passed, $fail failed"
+[ "$status" -eq 0 ] && [ "$fail" -eq 0 ]
