@@ -6,6 +6,7 @@
 #   tests/unit/test_*.c        unit tests on both platforms
 #   tests/unit/posix/test_*.c  unit tests that need POSIX-only peers (inih differential)
 #   tests/fake-agent/*.c       the fake ECS agent       tests/fuzz/fuzz_*.c  libFuzzer targets
+#   tests/tools/*.c            small clients the integration scripts drive
 include config.mk
 
 PLATFORM ?= posix
@@ -48,19 +49,22 @@ BOOT_SRC  := $(wildcard bootstrap/*.c)
 AMI_SRC   := $(wildcard ami-metadata/*.c)
 AGENT_SRC := $(wildcard tests/fake-agent/*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+TOOL_SRC  := $(wildcard tests/tools/*.c)
 
 PROGRAMS  := $(if $(BOOT_SRC),$(OUT)/ecs-bootstrap$(EXE)) \
              $(if $(AMI_SRC),$(OUT)/ecs-ami-metadata$(EXE)) \
              $(if $(AGENT_SRC),$(OUT)/fake-ecs-agent$(EXE))
+TOOLS     := $(patsubst %.c,$(OUT)/tools/%$(EXE),$(notdir $(TOOL_SRC)))
 TESTS     := $(patsubst %.c,$(OUT)/tests/%$(EXE),$(notdir $(TEST_SRC)))
 FUZZERS   := $(patsubst %.c,$(OUT)/fuzz/%,$(notdir $(FUZZ_SRC)))
 
-.PHONY: all programs tests fuzzers
+.PHONY: all programs tests fuzzers tools
 ifeq ($(FUZZ),1)
 all: $(FUZZERS)
 else
-all: programs tests
+all: programs tests tools
 endif
+tools: $(TOOLS)
 programs: $(PROGRAMS)
 tests: $(TESTS)
 fuzzers: $(FUZZERS)
@@ -93,6 +97,12 @@ $(OUT)/tests/%$(EXE): $(OUT)/obj/tests/unit/%.o $(LIB)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(OUT)/tests/%$(EXE): $(OUT)/obj/tests/unit/posix/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	@$(if $(V),,echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Small test clients driven by the integration scripts (tests/tools/*.c), both platforms.
+$(OUT)/tools/%$(EXE): $(OUT)/obj/tests/tools/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
