@@ -109,6 +109,7 @@ enum ecsb_status ecsb_envfile_parse(const char *text, size_t len, const char *or
 {
     struct ecsb_envfile f = ECSB_ENVFILE_INIT;
     struct ecsb_buf val = ECSB_BUF_INIT;
+    *out = f;
     const char *end = text + len, *line = text;
     for (unsigned lineno = 1; line < end; lineno++) {
         const char *eol = memchr(line, '\n', (size_t)(end - line));

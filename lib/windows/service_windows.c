@@ -125,7 +125,9 @@ static DWORD win_start_type(enum ecsb_start_type t)
  * ChangeServiceConfig2 levels) answers with one of these; real Windows never does. */
 static bool level_unsupported(DWORD e)
 {
-    return e == ERROR_INVALID_LEVEL || e == ERROR_CALL_NOT_IMPLEMENTED || e == ERROR_NOT_SUPPORTED;
+    /* ERROR_SUCCESS: Wine's stub for the failure-actions flag fails without a code. */
+    return e == ERROR_INVALID_LEVEL || e == ERROR_CALL_NOT_IMPLEMENTED || e == ERROR_NOT_SUPPORTED ||
+           e == ERROR_SUCCESS;
 }
 
 /* QueryServiceConfig2W into a malloc'd buffer; NULL with *error set on failure. */
