@@ -100,9 +100,8 @@ static void on_term(int sig)
 
 int main(int argc, char **argv)
 {
-    parse_and_print(argc, argv);
-    if (exit_code >= 0)
-        return exit_code;
+    /* The handler goes in before anything is printed: the output is the readiness
+     * signal tests wait for before they send SIGTERM. */
     /* Block SIGTERM while checking the flag, so a signal between the check and the
      * wait cannot be lost; sigsuspend unblocks and waits atomically. */
     sigset_t block, old;
@@ -113,6 +112,9 @@ int main(int argc, char **argv)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_term;
     sigaction(SIGTERM, &sa, NULL);
+    parse_and_print(argc, argv);
+    if (exit_code >= 0)
+        return exit_code;
     while (!stop_requested)
         sigsuspend(&old);
     printf("stopping on SIGTERM\n");

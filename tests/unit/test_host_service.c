@@ -543,6 +543,20 @@ TEST(service_lifecycle_is_idempotent)
     CHECK(!changed);
     CHECK_INT_EQ(state_of(m, LIFE_SERVICE, &st), ECSB_SVC_RUNNING);
     CHECK_INT_EQ(st.pid, pid);
+#ifndef _WIN32
+    /* RUNNING here means "exec succeeded"; wait for the dummy's readiness line (it
+     * prints after installing its SIGTERM handler) so the stop tests the graceful path. */
+    char logf[PATH_BUF];
+    snprintf(logf, sizeof logf, "%s/%s.log", state_dir, LIFE_SERVICE);
+    for (int i = 0; i < 400; i++) {
+        char *early = slurp(logf);
+        bool ready = strstr(early, "ECSB_TEST_GREETING=") != NULL;
+        free(early);
+        if (ready)
+            break;
+        pause_ms(25);
+    }
+#endif
 
     CHECK_INT_EQ(ecsb_service_stop(m, LIFE_SERVICE, SVC_TIMEOUT_MS, &changed, &err), ECSB_OK);
     CHECK(changed);
@@ -554,8 +568,6 @@ TEST(service_lifecycle_is_idempotent)
     CHECK(!changed);
 #ifndef _WIN32
     /* The env file's variables reached the process; its output went to the log. */
-    char logf[4200];
-    snprintf(logf, sizeof logf, "%s/%s.log", state_dir, LIFE_SERVICE);
     char *log = slurp(logf);
     CHECK_CONTAINS(log, "ECSB_TEST_GREETING=hello \"world\" a=b\n");
     CHECK_CONTAINS(log, "stopping on SIGTERM");
