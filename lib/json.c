@@ -50,7 +50,7 @@ double ecsb_json_strtod(const char *lexeme, size_t n)
     return v;
 }
 
-void ecsb_json_fix_decimal_point(char *s, size_t cap)
+void ecsb_json_fix_decimal_point(char *s)
 {
     const char *dp = localeconv()->decimal_point;
     if (!dp || !*dp || strcmp(dp, ".") == 0) return;
@@ -58,8 +58,7 @@ void ecsb_json_fix_decimal_point(char *s, size_t cap)
     if (!at) return;
     size_t dl = strlen(dp);
     *at = '.';
-    memmove(at + 1, at + dl, strlen(at + dl) + 1); /* shrinks, so cap holds */
-    (void)cap;
+    memmove(at + 1, at + dl, strlen(at + dl) + 1); /* only ever shrinks the text */
 }
 
 static void free_node_own(struct ecsb_json *v)

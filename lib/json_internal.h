@@ -12,6 +12,6 @@ size_t ecsb_json_utf8_len(const unsigned char *s, size_t avail);
 double ecsb_json_strtod(const char *lexeme, size_t n);
 
 /* Rewrites the locale's decimal point in a printf result back to '.'. */
-void ecsb_json_fix_decimal_point(char *s, size_t cap);
+void ecsb_json_fix_decimal_point(char *s);
 
 #endif

@@ -148,7 +148,7 @@ static void format_double(double v, char *tmp, size_t cap)
         snprintf(tmp, cap, "%.*g", prec, v);
         if (strtod(tmp, NULL) == v) break;
     }
-    ecsb_json_fix_decimal_point(tmp, cap);
+    ecsb_json_fix_decimal_point(tmp);
 }
 
 void ecsb_jw_double(struct ecsb_json_writer *w, double v)

@@ -4,6 +4,7 @@
 #include "check.h"
 
 #include <dirent.h>
+#include <locale.h>
 
 #include "ecsb/buf.h"
 #include "ecsb/error.h"
@@ -333,7 +334,11 @@ static void check_double(double d, const char *want)
     ecsb_jw_init(&w, &b, 0);
     ecsb_jw_double(&w, d);
     CHECK_STR_EQ(b.data, want);
-    if (strcmp(want, "null") != 0) CHECK(strtod(b.data, NULL) == d);
+    struct ecsb_json *v = NULL;
+    struct ecsb_error err;
+    CHECK_INT_EQ(ecsb_json_parse(b.data, b.len, NULL, &v, &err), ECSB_OK);
+    if (strcmp(want, "null") != 0) CHECK(v && v->number == d); /* round-trips */
+    ecsb_json_free(v);
     ecsb_buf_free(&b);
 }
 
@@ -359,6 +364,30 @@ TEST(json_writer_numbers)
     ecsb_jw_array_end(&w);
     CHECK_STR_EQ(b.data, "[-9223372036854775808,42]");
     ecsb_buf_free(&b);
+}
+
+/* A locale with a decimal comma must change neither parsing nor writing. Only
+ * checked where such a locale is installed (usually under Wine, often not natively). */
+TEST(json_numbers_ignore_locale)
+{
+    static const char *names[] = {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "German_Germany.1252", "German"};
+    const char *got = NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && !got; i++)
+        got = setlocale(LC_NUMERIC, names[i]);
+    if (!got || strcmp(localeconv()->decimal_point, ",") != 0) {
+        printf("note: no decimal-comma locale installed; locale check skipped\n");
+        setlocale(LC_NUMERIC, "C");
+        return;
+    }
+    struct ecsb_json *v = NULL;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("[1.5, 2.25e1]", &v, &err), ECSB_OK);
+    CHECK(ecsb_json_at(v, 0) && ecsb_json_at(v, 0)->number == 1.5);
+    CHECK(ecsb_json_at(v, 1) && ecsb_json_at(v, 1)->number == 22.5);
+    ecsb_json_free(v);
+    check_double(0.25, "0.25");
+    check_double(1.5e-7, "1.5e-07");
+    setlocale(LC_NUMERIC, "C");
 }
 
 /* parse -> emit -> parse -> emit gives identical bytes (compact and pretty). */
@@ -403,6 +432,7 @@ int main(void)
     RUN(json_writer_compact_and_pretty);
     RUN(json_writer_escaping);
     RUN(json_writer_numbers);
+    RUN(json_numbers_ignore_locale);
     RUN(json_round_trips);
     return check_summary();
 }
