@@ -5,7 +5,7 @@
 
 #include "commands.h"
 #include "ecsb/fs.h"
-#include "report.h"
+#include "ecsb/report.h"
 #include "run_paths.h"
 
 static void status_usage(FILE *out)
@@ -43,20 +43,20 @@ int cmd_status(int argc, char **argv)
                 err.message);
         return ECSB_EXIT_FAILURE;
     }
-    struct report r = {0};
+    struct ecsb_report r = {0};
     int rc = ECSB_EXIT_OK;
-    if (report_from_json(text, len, &r, &err) != ECSB_OK) {
+    if (ecsb_report_from_json(text, len, &r, &err) != ECSB_OK) {
         fprintf(stderr, "ecs-bootstrap status: %s: %s\n", path, err.message);
         rc = ECSB_EXIT_BAD_INPUT;
     } else if (json) {
         fputs(text, stdout);
     } else {
         struct ecsb_buf out = ECSB_BUF_INIT;
-        report_to_text(&r, &out);
+        ecsb_report_to_text(&r, &out);
         fputs(ecsb_buf_cstr(&out), stdout);
         ecsb_buf_free(&out);
     }
-    report_free(&r);
+    ecsb_report_free(&r);
     free(text);
     return rc;
 }

@@ -1,4 +1,4 @@
-#include "report.h"
+#include "ecsb/report.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,31 +8,31 @@
 
 static const char *const result_names[] = {"ok", "changed", "unchanged", "skipped", "failed"};
 
-const char *phase_result_name(enum phase_result r)
+const char *ecsb_phase_result_name(enum ecsb_phase_result r)
 {
     return result_names[r];
 }
 
-static enum phase_result phase_result_parse(const char *s)
+static enum ecsb_phase_result phase_result_parse(const char *s)
 {
     for (int i = 0; i < 5; i++)
         if (s && !strcmp(s, result_names[i]))
-            return (enum phase_result)i;
-    return PHASE_FAILED;
+            return (enum ecsb_phase_result)i;
+    return ECSB_PHASE_FAILED;
 }
 
-void report_set(char **field, const char *value)
+void ecsb_report_set(char **field, const char *value)
 {
     free(*field);
     *field = value ? ecsb_xstrdup(value) : NULL;
 }
 
-void report_add_phase(struct report *r, const char *name, enum phase_result result, double seconds,
+void ecsb_report_add_phase(struct ecsb_report *r, const char *name, enum ecsb_phase_result result, double seconds,
                       const char *detail)
 {
-    if (r->n_phases == REPORT_MAX_PHASES)
+    if (r->n_phases == ECSB_REPORT_MAX_PHASES)
         return;
-    struct phase_record *p = &r->phases[r->n_phases++];
+    struct ecsb_phase_record *p = &r->phases[r->n_phases++];
     p->name = ecsb_xstrdup(name);
     p->result = result;
     p->seconds = seconds;
@@ -41,16 +41,16 @@ void report_add_phase(struct report *r, const char *name, enum phase_result resu
 
 static void add_item(char **items, size_t *n, const char *value)
 {
-    if (*n < REPORT_MAX_ITEMS)
+    if (*n < ECSB_REPORT_MAX_ITEMS)
         items[(*n)++] = ecsb_xstrdup(value);
 }
 
-void report_add_image(struct report *r, const char *image)
+void ecsb_report_add_image(struct ecsb_report *r, const char *image)
 {
     add_item(r->images, &r->n_images, image);
 }
 
-void report_add_error(struct report *r, const char *message)
+void ecsb_report_add_error(struct ecsb_report *r, const char *message)
 {
     add_item(r->errors, &r->n_errors, message);
 }
@@ -64,7 +64,7 @@ static void write_strings(struct ecsb_json_writer *w, const char *key, char *con
     ecsb_jw_array_end(w);
 }
 
-void report_to_json(const struct report *r, struct ecsb_buf *out)
+void ecsb_report_to_json(const struct ecsb_report *r, struct ecsb_buf *out)
 {
     struct ecsb_json_writer w;
     ecsb_jw_init(&w, out, 2);
@@ -83,10 +83,10 @@ void report_to_json(const struct report *r, struct ecsb_buf *out)
     ecsb_jw_key(&w, "phases");
     ecsb_jw_array_begin(&w);
     for (size_t i = 0; i < r->n_phases; i++) {
-        const struct phase_record *p = &r->phases[i];
+        const struct ecsb_phase_record *p = &r->phases[i];
         ecsb_jw_object_begin(&w);
         ecsb_jw_key(&w, "name"), ecsb_jw_string(&w, p->name);
-        ecsb_jw_key(&w, "result"), ecsb_jw_string(&w, phase_result_name(p->result));
+        ecsb_jw_key(&w, "result"), ecsb_jw_string(&w, ecsb_phase_result_name(p->result));
         ecsb_jw_key(&w, "seconds"), ecsb_jw_double(&w, (double)(long long)(p->seconds * 1000 + 0.5) / 1000);
         ecsb_jw_key(&w, "detail"), ecsb_jw_string(&w, p->detail);
         ecsb_jw_object_end(&w);
@@ -104,7 +104,7 @@ static const char *or_default(const char *s, const char *fallback)
 
 static void read_string(const struct ecsb_json *obj, const char *key, char **field)
 {
-    report_set(field, ecsb_json_get_string(obj, key));
+    ecsb_report_set(field, ecsb_json_get_string(obj, key));
 }
 
 static void read_strings(const struct ecsb_json *obj, const char *key, char **items, size_t *n)
@@ -115,7 +115,7 @@ static void read_strings(const struct ecsb_json *obj, const char *key, char **it
             add_item(items, n, ecsb_json_string(arr->items[i]));
 }
 
-enum ecsb_status report_from_json(const char *text, size_t len, struct report *r, struct ecsb_error *err)
+enum ecsb_status ecsb_report_from_json(const char *text, size_t len, struct ecsb_report *r, struct ecsb_error *err)
 {
     struct ecsb_json *root = NULL;
     if (ecsb_json_parse(text, len, NULL, &root, err) != ECSB_OK)
@@ -140,7 +140,7 @@ enum ecsb_status report_from_json(const char *text, size_t len, struct report *r
         const struct ecsb_json *p = phases->items[i];
         double secs = 0;
         ecsb_json_get_number(p, "seconds", &secs);
-        report_add_phase(r, or_default(ecsb_json_get_string(p, "name"), "?"),
+        ecsb_report_add_phase(r, or_default(ecsb_json_get_string(p, "name"), "?"),
                          phase_result_parse(ecsb_json_get_string(p, "result")), secs,
                          ecsb_json_get_string(p, "detail"));
     }
@@ -148,7 +148,7 @@ enum ecsb_status report_from_json(const char *text, size_t len, struct report *r
     return ECSB_OK;
 }
 
-void report_to_text(const struct report *r, struct ecsb_buf *out)
+void ecsb_report_to_text(const struct ecsb_report *r, struct ecsb_buf *out)
 {
     ecsb_buf_printf(out, "result:      %s (exit %d)\n", r->exit_code == 0 ? "ok" : "FAILED", r->exit_code);
     ecsb_buf_printf(out, "run:         %s .. %s\n", r->started_at, r->finished_at);
@@ -159,15 +159,15 @@ void report_to_text(const struct report *r, struct ecsb_buf *out)
         ecsb_buf_printf(out, "image:       %s\n", r->images[i]);
     ecsb_buf_puts(out, "phases:\n");
     for (size_t i = 0; i < r->n_phases; i++) {
-        const struct phase_record *p = &r->phases[i];
-        ecsb_buf_printf(out, "  %-12s %-9s %8.3fs  %s\n", p->name, phase_result_name(p->result), p->seconds,
+        const struct ecsb_phase_record *p = &r->phases[i];
+        ecsb_buf_printf(out, "  %-12s %-9s %8.3fs  %s\n", p->name, ecsb_phase_result_name(p->result), p->seconds,
                         p->detail);
     }
     for (size_t i = 0; i < r->n_errors; i++)
         ecsb_buf_printf(out, "error:       %s\n", r->errors[i]);
 }
 
-void report_free(struct report *r)
+void ecsb_report_free(struct ecsb_report *r)
 {
     free(r->cluster);
     free(r->region);
