@@ -115,8 +115,7 @@ static void one_piece(struct walker *w, char *buf)
     if (*start == '\0' || *start == ';' || *start == '#')
         return; /* blank or comment */
     if (w->prev_name[0] && start > buf) {
-        *scan(start, NULL) = '\0';
-        rstrip(start);
+        /* inih 55 keeps a ';' comment in a continuation line as part of the value. */
         report(w, ECSB_INI_CONTINUATION, w->prev_name, start, NULL, column_of(w, buf, start));
     } else if (*start == '[') {
         char *end = scan(start + 1, "]");

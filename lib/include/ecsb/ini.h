@@ -21,7 +21,8 @@
  *    names before any section have section "";
  *  - "name = value" or "name : value" (first '=' or ':'); name and value trimmed;
  *  - an indented non-comment line after a name=value line is a continuation: the
- *    handler is called again with the same name (cut to 49 bytes) and that line;
+ *    handler is called again with the same name (cut to 49 bytes) and that line
+ *    (trimmed; unlike name=value lines, a " ;" comment there stays in the value);
  *  - a line with neither separator nor section is an error (no valueless names);
  *    a handler returning 0 is an error for that line; parsing never stops early. */
 #ifndef ECSB_INI_H
