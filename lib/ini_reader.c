@@ -23,6 +23,7 @@ struct walker {
     int lineno, line, error;
     const char *line_start;  /* first byte of the current physical line in text */
     const char *piece_start; /* first byte of the current piece in text */
+    int piece_col;           /* UTF-8 characters from line_start to piece_start */
     int split;
     char section[SECTION_CAP];
     char prev_name[NAME_CAP];
@@ -67,18 +68,23 @@ static char *scan(char *s, const char *stop)
     return s;
 }
 
-/* Column in UTF-8 characters of byte p of the piece copy buf. */
+/* UTF-8 characters in [from, to): bytes that are not continuation bytes. */
+static int chars_between(const char *from, const char *to)
+{
+    int n = 0;
+    for (; from < to; from++)
+        n += ((unsigned char)*from & 0xC0) != 0x80;
+    return n;
+}
+
+/* Column in UTF-8 characters of byte p of the piece copy buf (a BOM on line 1
+ * does not count: editors do not show it). */
 static int column_of(const struct walker *w, const char *buf, const char *p)
 {
-    const char *at = w->piece_start + (p - buf), *q = w->line_start;
-    int col = 1;
-    if (w->line == 1 && (unsigned char)q[0] == 0xEF && (unsigned char)q[1] == 0xBB &&
-        (unsigned char)q[2] == 0xBF)
-        q += 3;
-    for (; q < at; q++)
-        if (((unsigned char)*q & 0xC0) != 0x80)
-            col++;
-    return col;
+    const char *q = w->line_start;
+    int bom = w->line == 1 && (unsigned char)q[0] == 0xEF && (unsigned char)q[1] == 0xBB &&
+              (unsigned char)q[2] == 0xBF;
+    return 1 + w->piece_col + chars_between(w->piece_start, w->piece_start + (p - buf)) - bom;
 }
 
 static void report(struct walker *w, enum ecsb_ini_kind kind, const char *name, const char *value,
@@ -161,9 +167,11 @@ int ecsb_ini_walk(const char *text, ecsb_ini_event_fn fn, void *user)
         w.lineno++;
         one_piece(&w, buf);
         p += n;
+        w.piece_col += chars_between(w.piece_start, p);
         if (ends_line) {
             w.line++;
             w.line_start = p;
+            w.piece_col = 0;
         }
     }
     return w.error;
