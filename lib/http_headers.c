@@ -1,6 +1,7 @@
 /* The header list shared by both HTTP backends and SigV4. Order is kept as added:
  * duplicates are legal (SigV4 joins them) and the wire order is the caller's. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ecsb/http.h"
 #include "ecsb/strutil.h"
@@ -35,4 +36,10 @@ void ecsb_http_headers_free(struct ecsb_http_headers *h)
     free(h->items);
     h->items = NULL;
     h->count = h->cap = 0;
+}
+
+bool ecsb_http_host_is_link_local_aws(const char *host)
+{
+    return host && (strcmp(host, "169.254.169.254") == 0 || ecsb_strcaseeq(host, "fd00:ec2::254") ||
+                    strcmp(host, "169.254.170.2") == 0);
 }
