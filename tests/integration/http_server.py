@@ -18,6 +18,13 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+class Quiet(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a client that gave up (timeout tests) is expected
+
+
 class Echo(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -71,14 +78,17 @@ class Proxy(BaseHTTPRequestHandler):
 class UnixEcho(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
 
+    def handle_error(self, request, client_address):
+        pass
+
 
 def main():
     d = sys.argv[1]
     Proxy.log_path = os.path.join(d, "proxy.log")
     open(Proxy.log_path, "w").close()
-    echo = ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    echo = Quiet(("127.0.0.1", 0), Echo)
     echo.daemon_threads = True
-    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    proxy = Quiet(("127.0.0.1", 0), Proxy)
     proxy.daemon_threads = True
     sock = os.path.join(d, "echo.sock")
     if os.path.exists(sock):
