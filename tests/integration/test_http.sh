@@ -4,7 +4,7 @@
 # Checks status/echo, headers, body, timeout, body cap, connection reuse, unix
 # socket, and that proxies are used except for no-proxy and link-local AWS requests.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 root=$PWD
 build=${ECSB_BUILD:-$root/build/posix}
 winbuild=$root/build/windows
@@ -27,6 +27,8 @@ expect() { # name, output, grep -E pattern that must match
 proxy_lines() { wc -l < "$work/proxy.log"; }
 
 # Runs the probe of one platform with the proxy variables cleared unless given.
+# PROBE_ENV holds NAME=value words: splitting it is the point.
+# shellcheck disable=SC2086
 probe() { # plat, args...
   local plat=$1; shift
   if [ "$plat" = posix ]; then
