@@ -61,11 +61,12 @@ run_suite() {
   else bad "$p: connection reuse ($count responses, $ports client ports)" "$out"; fi
 
   t0=$(date +%s)
-  out=$(probe "$p" --timeout 1000 GET "$base/sleep/10")
+  out=$(probe "$p" --timeout 1000 GET "$base/sleep/30")
   t1=$(date +%s)
   expect "$p: slow server gives the timeout error" "$out" '^error (timeout|ECSB_ERR_TIMEOUT)'
-  # Functional bound only: the 1 s deadline must end the request long before the 10 s reply.
-  if [ $((t1 - t0)) -lt 8 ]; then ok "$p: timeout ends the request early"; else bad "$p: timeout took $((t1 - t0)) s"; fi
+  # Functional bound only: the 1 s deadline must end the request long before the 30 s
+  # reply (the margin absorbs Wine start-up on a loaded machine).
+  if [ $((t1 - t0)) -lt 20 ]; then ok "$p: timeout ends the request early"; else bad "$p: timeout took $((t1 - t0)) s"; fi
 
   out=$(probe "$p" --max-body 1000 GET "$base/big/5000")
   expect "$p: body over the cap is refused" "$out" '^error .*larger than 1000 bytes'
