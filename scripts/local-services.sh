@@ -179,11 +179,13 @@ EOF
 # AWS calls go to moto, IMDS is the fake. The simulated host is Windows Server 2022 Core
 # (build 20348, "Server Core") for both run and the fake agent it starts; the agent
 # inherits run's environment, so it needs no --set for these.
-# LS_BUILD_NO / LS_ITYPE change the simulated host.
+# LS_BUILD_NO / LS_ITYPE change the simulated host. LS_EXEC=1 execs (in a subshell: `( LS_EXEC=1
+# ls_bootstrap ... ) &` makes $! the pid of ecs-bootstrap itself).
 ls_bootstrap() {
-  local d=$LS_HOST_DIR port
+  local d=$LS_HOST_DIR port ex=()
   port=$(cat "$d/introspection.port")
-  env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
+  [ -n "${LS_EXEC:-}" ] && ex=(exec)
+  "${ex[@]}" env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
     -u AWS_REGION -u AWS_DEFAULT_REGION -u AWS_EC2_METADATA_DISABLED \
     AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
     AWS_ENDPOINT_URL="$LS_MOTO" AWS_EC2_METADATA_SERVICE_ENDPOINT="$LS_IMDS" \
