@@ -20,7 +20,7 @@ check "the fake IMDS did answer 500 three times and drop two connections" \
   jq -e '.status["500"] >= 3 and .dropped >= 2' "$LS_TMP/stats1.json"
 ls_instances e2e-faults >"$LS_TMP/ci1.json"
 check_eq "500s + drops: one container instance, ecs.os-family and team present" \
-  "$(jq -r '[.containerInstances | length, (.containerInstances[0].attributes[] | select(.name=="ecs.os-family" or .name=="team") | .value)] | join(" ")' "$LS_TMP/ci1.json")" \
+  "$(jq -r '[(.containerInstances | length), (.containerInstances[0].attributes[] | select(.name=="ecs.os-family" or .name=="team") | .value)] | join(" ")' "$LS_TMP/ci1.json")" \
   "1 WINDOWS_SERVER_2022_CORE payments"
 
 # --- tokens expire after 1 s; every answer takes 400 ms ---------------------------------
