@@ -85,7 +85,8 @@ static void drop_token(struct ecsb_imds *m)
 
 struct op {
     long long deadline;  /* monotonic ms */
-    int attempt;         /* tries made so far */
+    int attempt;         /* tries made so far, token PUTs included */
+    int failures;        /* transient failures so far: the backoff exponent */
     struct ecsb_error last;
 };
 
@@ -119,8 +120,9 @@ static bool backoff(struct ecsb_imds *m, struct op *op)
 {
     if (op->attempt >= m->cfg.max_attempts)
         return false;
+    op->failures++;
     long long delay = m->cfg.base_backoff_ms;
-    for (int i = 1; i < op->attempt && delay < 2000; i++)
+    for (int i = 1; i < op->failures && delay < 2000; i++)
         delay *= 2;
     if (delay > 2000)
         delay = 2000;
