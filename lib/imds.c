@@ -46,8 +46,8 @@ enum ecsb_status ecsb_imds_init(struct ecsb_imds *m, struct ecsb_http *http, con
     while (n > 0 && ep[n - 1] == '/')
         n--;
     if (n >= sizeof m->endpoint)
-        return ecsb_error_set(err, ECSB_ERR_INVALID, "IMDS endpoint is longer than %zu characters",
-                              sizeof m->endpoint - 1);
+        return ecsb_error_set(err, ECSB_ERR_INVALID, "IMDS endpoint is longer than %lu characters",
+                              (unsigned long)(sizeof m->endpoint - 1));
     memcpy(m->endpoint, ep, n);
     m->endpoint[n] = '\0';
     return ECSB_OK;

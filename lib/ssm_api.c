@@ -45,7 +45,7 @@ enum ecsb_status ecsb_ssm_get_parameters(struct ecsb_aws_client *c, const char *
                                          struct ecsb_json **out, struct ecsb_error *err)
 {
     if (n < 1 || n > 10)
-        return ecsb_error_set(err, ECSB_ERR_INVALID, "SSM GetParameters takes 1 to 10 names, not %zu", n);
+        return ecsb_error_set(err, ECSB_ERR_INVALID, "SSM GetParameters takes 1 to 10 names, not %lu", (unsigned long)n);
     struct ecsb_buf b = ECSB_BUF_INIT;
     struct ecsb_json_writer w;
     ecsb_jw_init(&w, &b, 0);
