@@ -20,12 +20,12 @@ check() { local name=$1; shift; if "$@" >/dev/null; then ok "$name"; else bad "$
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_http() { for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
-start_fake() { # start_fake NAME CMD...: waits for the port line on stdout
-  local name=$1; shift
+start_fake() { # start_fake NAME CMD...: sets PORT from the first stdout line (runs in this shell,
+  local name=$1; shift   # so the PID lands in PIDS and the trap stops it)
   "$@" >"$T/$name.port" 2>"$T/$name.log" &
   PIDS+=($!)
   for _ in $(seq 1 100); do [ -s "$T/$name.port" ] && break; sleep 0.05; done
-  head -n 1 "$T/$name.port"
+  PORT=$(head -n 1 "$T/$name.port")
 }
 
 # Every aws_call run appends its stdout+stderr here; the final check greps it for secrets.
@@ -106,8 +106,8 @@ AWS_ACCESS_KEY_ID=$SAK AWS_SECRET_ACCESS_KEY=$SSK AWS_SESSION_TOKEN=$STOK \
 check "session-token credentials (ASIA... + token) accepted" jq -e '.clusters[0].clusterName=="ecsb-cluster"' "$T/st.json"
 
 # --- fault proxy: throttling and 503 ---------------------------------------------
-PP=$(start_fake proxy python3 "$ROOT/tests/fakes/fault_proxy.py" --upstream "$MOTO")
-PROXY=http://127.0.0.1:$PP
+start_fake proxy python3 "$ROOT/tests/fakes/fault_proxy.py" --upstream "$MOTO"
+PROXY=http://127.0.0.1:$PORT
 fault() { curl -s -X POST -H 'Content-Type: application/json' --data "$1" "$PROXY/_fault" >/dev/null; }
 stats() { curl -s "$PROXY/_fault/stats"; }
 fault '{"mode":"throttle","count":2}'
@@ -134,9 +134,11 @@ check "faults off: proxy passes signed requests through" jq -e '.clusters|length
 
 # --- fake IMDS: user data and role credentials under faults --------------------------
 printf '<powershell>\nInitialize-ECSAgent -Cluster ecsb-cluster\n</powershell>\n' >"$T/ud.txt"
-IP=$(start_fake imds python3 "$ROOT/tests/fakes/fake_imds.py" --user-data-file "$T/ud.txt" --region us-east-1 \
-      --role ecsb-role --access-key-id "$SAK" --secret-access-key "$SSK" --token "$STOK")
-IMDS=http://127.0.0.1:$IP
+# Role keys go through a config file, not argv (ps would show them).
+jq -n --arg a "$SAK" --arg s "$SSK" --arg t "$STOK" \
+  '{region:"us-east-1",role:"ecsb-role",access_key_id:$a,secret_access_key:$s,token:$t}' >"$T/imds.json"
+start_fake imds python3 "$ROOT/tests/fakes/fake_imds.py" --config "$T/imds.json" --user-data-file "$T/ud.txt"
+IMDS=http://127.0.0.1:$PORT
 ifault() { curl -s -X POST -H 'Content-Type: application/json' --data "$1" "$IMDS/_fake/faults" >/dev/null; }
 export AWS_EC2_METADATA_SERVICE_ENDPOINT=$IMDS
 unset AWS_EC2_METADATA_DISABLED
