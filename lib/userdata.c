@@ -150,8 +150,8 @@ static enum ecsb_status gunzip(struct ud *u, const char *origin, const char *in,
                             "the bytes unchanged (base64 once if your tool needs text)", origin, zmsg);
     else if (left != 0)
         st = ecsb_error_set(u->err, ECSB_ERR_INVALID,
-                            "%s:1:1: %zu bytes follow the end of the gzip stream; send exactly one gzip "
-                            "member ('gzip -c file')", origin, left);
+                            "%s:1:1: %lu bytes follow the end of the gzip stream; send exactly one gzip "
+                            "member ('gzip -c file')", origin, (unsigned long)left);
     inflateEnd(&zs);
     if (st != ECSB_OK) {
         free(buf);
@@ -770,8 +770,8 @@ enum ecsb_status ecsb_userdata_parse(const char *data, size_t len, struct ecsb_s
 {
     const char *origin = out->origin && *out->origin ? out->origin : "user data";
     if (len > ECSB_USERDATA_MAX)
-        return ecsb_error_set(err, ECSB_ERR_LIMIT, "%s: %zu bytes is more than the %u bytes user data may have; "
-                              "move settings into the baked INI file or gzip the user data", origin, len,
+        return ecsb_error_set(err, ECSB_ERR_LIMIT, "%s: %lu bytes is more than the %u bytes user data may have; "
+                              "move settings into the baked INI file or gzip the user data", origin, (unsigned long)len,
                               ECSB_USERDATA_MAX);
     struct ud u = {err, {0}, {0}, ECSB_BUF_INIT};
     ecsb_settings_init(&u.ps, origin);

@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "ecsb/fs.h"
+#include "ecsb/json.h"
 #include "ecsb/userdata.h"
 
 static enum ecsb_status parse_n(const char *data, size_t len, struct ecsb_settings *s, struct ecsb_error *err)
@@ -378,8 +379,31 @@ TEST(text_checks_and_limits)
     ecsb_settings_free(&s);
 }
 
+TEST(launch_template_snippet_carries_user_data)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    char *text = NULL;
+    size_t len = 0;
+    struct ecsb_json *lt = NULL;
+    CHECK_INT_EQ(ecsb_fs_read("userdata/launch-template/launch-template.json", &text, &len, &err), ECSB_OK);
+    CHECK_INT_EQ(ecsb_json_parse(text, len, NULL, &lt, &err), ECSB_OK);
+    const char *ud = ecsb_json_get_string(ecsb_json_get(lt, "LaunchTemplateData"), "UserData");
+    CHECK(ud != NULL);
+    if (ud) {
+        CHECK_INT_EQ(parse(ud, &s, &err), ECSB_OK);
+        CHECK_STR_EQ(s.format, "base64+ec2launch+ini");
+        CHECK_STR_EQ(val(&s, "cluster", "name"), "windows-prod");
+        CHECK_STR_EQ(val(&s, "agent", "task_iam_role"), "true");
+        ecsb_settings_free(&s);
+    }
+    ecsb_json_free(lt);
+    free(text);
+}
+
 int main(void)
 {
+    RUN(launch_template_snippet_carries_user_data);
     RUN(plain_forms_are_detected);
     RUN(base64_and_gzip_wrappers_nest);
     RUN(base64_is_decoded_only_into_user_data);
