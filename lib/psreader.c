@@ -239,27 +239,6 @@ static bool word_char(int c)
     return c >= 0 && !ecsb_is_space(c) && !strchr("();,{}|=\"'#", c);
 }
 
-static void lex_word(struct lexer *lx)
-{
-    int line = lx->line, col = lx->col;
-    size_t start = lx->pos;
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    for (;;) {
-        int c = peek(lx, 0);
-        if (c == '`' && lx->pos + 1 < lx->len && peek(lx, 1) != '\n' && peek(lx, 1) != '\r') {
-            advance(lx);
-            c = peek(lx, 0);
-        } else if (c == '#' && b.len > 0) {
-            /* '#' inside a word is part of it (PowerShell: only a token start opens a comment). */
-        } else if (!word_char(c) || c == '`' || (c == '<' && b.len > 0 && at_tag(lx))) {
-            break;
-        }
-        ecsb_buf_putc(&b, (char)c);
-        advance(lx);
-    }
-    push(lx, T_WORD, ecsb_buf_detach(&b), line, col, start);
-}
-
 /* Backtick at end of line (spaces allowed before the newline) continues the line. */
 static bool at_continuation(const struct lexer *lx)
 {
@@ -269,6 +248,31 @@ static bool at_continuation(const struct lexer *lx)
     while (p < lx->len && (lx->s[p] == ' ' || lx->s[p] == '\t' || lx->s[p] == '\r'))
         p++;
     return p >= lx->len || lx->s[p] == '\n';
+}
+
+static void lex_word(struct lexer *lx)
+{
+    int line = lx->line, col = lx->col;
+    size_t start = lx->pos;
+    struct ecsb_buf b = ECSB_BUF_INIT;
+    for (;;) {
+        int c = peek(lx, 0);
+        if (c == '`' && at_continuation(lx)) {
+            break; /* lex_all skips the continuation */
+        } else if (c == '`' && lx->pos + 1 < lx->len) {
+            advance(lx);
+            c = peek(lx, 0);
+        } else if (c == '#' && b.len > 0) {
+            /* '#' inside a word is part of it (PowerShell: only a token start opens a comment). */
+        } else if (c != '`' && (!word_char(c) || (c == '<' && b.len > 0 && at_tag(lx)))) {
+            if (lx->pos == start && lx->pos < lx->len)
+                advance(lx); /* never a token without progress: drop the stray byte */
+            break;
+        }
+        ecsb_buf_putc(&b, (char)c);
+        advance(lx);
+    }
+    push(lx, T_WORD, ecsb_buf_detach(&b), line, col, start);
 }
 
 static enum ecsb_status lex_all(struct lexer *lx)

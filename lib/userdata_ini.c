@@ -2,6 +2,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "ecsb/ini.h"
 #include "ecsb/strutil.h"
 #include "ecsb/userdata.h"
 
@@ -30,6 +31,19 @@ static const char *unwritable(const char *v)
     return NULL;
 }
 
+/* Why a key cannot be written as the name of "key = value", or NULL. */
+static const char *unwritable_key(const char *k)
+{
+    size_t n = strlen(k);
+    if (!n)
+        return "its name is empty";
+    if (strpbrk(k, "=:\r\n") || strchr(";#[", k[0]))
+        return "its name contains '=', ':' or a line break, or starts with ';', '#' or '['";
+    if (ecsb_is_space((unsigned char)k[0]) || ecsb_is_space((unsigned char)k[n - 1]))
+        return "its name starts or ends with blanks";
+    return NULL;
+}
+
 static void render_section(const struct ecsb_settings *s, const char *section, struct ecsb_buf *out)
 {
     bool header = false;
@@ -41,11 +55,16 @@ static void render_section(const struct ecsb_settings *s, const char *section, s
             ecsb_buf_printf(out, "%s[%s]\n", out->len ? "\n" : "", section);
             header = true;
         }
-        const char *why = unwritable(it->value);
+        const char *why = unwritable_key(it->key);
+        if (!why)
+            why = unwritable(it->value);
+        if (!why && strlen(it->key) + strlen(it->value) + 4 > ECSB_INI_MAX_LINE - 1)
+            why = "the line would be longer than the INI reader's 199-byte limit";
         if (it->line > 0)
             ecsb_buf_printf(out, "; line %d\n", it->line);
         if (why)
-            ecsb_buf_printf(out, "; %s is left out: %s; set it by hand\n", it->key, why);
+            ecsb_buf_printf(out, "; a key is left out (%s): %s; set it by hand\n", unwritable_key(it->key) ? "?" : it->key,
+                            why);
         else
             ecsb_buf_printf(out, "%s = %s\n", it->key, it->value);
     }

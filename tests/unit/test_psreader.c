@@ -218,8 +218,22 @@ TEST(inside_a_block_warns)
     ecsb_settings_free(&s);
 }
 
+/* Found by fuzzing: a backtick before a lone CR made a token without progress. */
+TEST(stray_bytes_always_make_progress)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    static const char text[] = "`\rx\n`\nWrite-Host a\0b\n`";
+    ecsb_settings_init(&s, "ud.ps1");
+    CHECK_INT_EQ(ecsb_psreader_parse(text, sizeof text - 1, "ud.ps1", &s, &err), ECSB_OK);
+    CHECK_INT_EQ(s.count, 0);
+    CHECK(s.n_ignored >= 2);
+    ecsb_settings_free(&s);
+}
+
 int main(void)
 {
+    RUN(stray_bytes_always_make_progress);
     RUN(basic_parameters_with_positions);
     RUN(every_parameter_maps_to_its_key);
     RUN(dashes_case_switch_values_and_continuations);

@@ -351,9 +351,18 @@ TEST(to_ini_round_trips)
     ecsb_settings_init(&s, "x");
     ecsb_settings_add(&s, "environment", "A", "two\nlines", 3, 1);
     ecsb_settings_add(&s, "zzz", "k", "v", 4, 1);
+    ecsb_settings_add(&s, "environment", "", "empty name", 5, 1); /* would read back as a continuation */
+    char long_value[260];
+    memset(long_value, 'v', sizeof long_value - 1);
+    long_value[sizeof long_value - 1] = '\0';
+    ecsb_settings_add(&s, "images", "preload", long_value, 6, 1);
     ecsb_settings_to_ini(&s, &ini);
-    CHECK_CONTAINS(ini.data, "; A is left out: it contains a line break");
+    CHECK_CONTAINS(ini.data, "; a key is left out (A): it contains a line break");
+    CHECK(strstr(ini.data, "two") == NULL);
     CHECK_CONTAINS(ini.data, "[zzz]\n; line 4\nk = v\n");
+    CHECK_CONTAINS(ini.data, "; a key is left out (?): its name is empty");
+    CHECK_CONTAINS(ini.data, "; a key is left out (preload): the line would be longer");
+    CHECK(strstr(ini.data, "vvvvvvvvvv") == NULL);
     ecsb_settings_free(&s);
     ecsb_buf_free(&ini);
 }
