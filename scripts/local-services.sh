@@ -142,12 +142,14 @@ ls_install_agent() {
   LS_AGENT_WRAPPED=0
   if grep -qa -- '-windows-service is only meaningful on Windows' "$LS_BUILD/fake-ecs-agent"; then
     LS_AGENT_WRAPPED=1
+    # shellcheck disable=SC2016 # the wrapper's own "$1" / "$@"
     printf '#!/bin/sh\n# drops -windows-service, which this fake agent refuses off Windows\n[ "$1" = -windows-service ] && shift\nexec "%s" "$@"\n' \
       "$LS_BUILD/fake-ecs-agent" >"$1"
     chmod +x "$1"
   else
     ln -sf "$LS_BUILD/fake-ecs-agent" "$1"
   fi
+  [ "$LS_AGENT_WRAPPED" = 0 ] || echo "note: $LS_BUILD/fake-ecs-agent refuses -windows-service off Windows; using a wrapper" >&2
 }
 
 # ls_host DIR [EXTRA_INI_TEXT]: a simulated host. The baked config puts every path under DIR.

@@ -44,6 +44,7 @@ e2e_start() {
 # e2e_run NAME ARGS...: ecs-bootstrap run for the current host; output in $OUT
 # (also appended to $LS_TMP/all-output.txt for the secret scan), exit code in RC,
 # wall time in ms in ELAPSED_MS.
+# shellcheck disable=SC2034 # RC, ELAPSED_MS are read by the scenario files
 e2e_run() {
   local name=$1 t0; shift
   OUT=$LS_TMP/$name.out

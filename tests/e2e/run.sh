@@ -4,7 +4,8 @@
 # Runs every tests/e2e/test_*.sh; each starts its own moto, fake IMDS and fake agent on
 # loopback, stops them on exit and prints "N passed, M failed" last.
 set -u
-export ECSB_BUILD=$(cd "${1:-build/posix}" && pwd)
+ECSB_BUILD=$(cd "${1:-build/posix}" && pwd) || exit 2
+export ECSB_BUILD
 cd "$(dirname "$0")/../.." || exit 1
 pass=0 fail=0
 for t in tests/e2e/test_*.sh; do

@@ -70,6 +70,7 @@ check_eq "status command exits 0" "$rc" 0
 check "status command shows the cluster, the ARN and every phase" \
   bash -c "grep -q e2e-ini '$OUT' && grep -qF '$ARN' '$OUT' && grep -q attributes '$OUT' && grep -q register '$OUT'"
 "$LS_BUILD/ecs-bootstrap" status --status-file "$S" --json >"$LS_TMP/status.json.out" 2>&1
+# shellcheck disable=SC2016 # jq's $a
 check "status --json prints the file's report" jq -e --arg a "$ARN" '.container_instance_arn == $a and .result == "ok"' "$LS_TMP/status.json.out"
 
 # --- second run: the fast path ------------------------------------------------------
@@ -90,6 +91,25 @@ ls_instances e2e-ini >"$LS_TMP/ci2.json"
 check_eq "moto: still one container instance, the same ARN" \
   "$(jq -r '[.containerInstances[].containerInstanceArn] | join(" ")' "$LS_TMP/ci2.json")" "$ARN"
 check_eq "status file after the second run: result ok" "$(jq -r .result "$S")" ok
+
+# --- run's output through a pipe (as a boot script runner captures it) ---------------------
+# When run exits, the reader must see EOF at once, even though the agent it started runs on.
+ls_stop_pid "$(ls_agent_pid "$H")"
+ls_create_cluster e2e-pipe
+ls_host "$LS_TMP/host-pipe"
+( ls_bootstrap --set cluster.name=e2e-pipe </dev/null 2>&1 | cat >"$LS_TMP/pipe.out" ) &
+pp=$!
+for ((i = 0; i < 200; i++)); do kill -0 "$pp" 2>/dev/null || break; sleep 0.1; done
+OUT=$LS_TMP/pipe.out
+if kill -0 "$pp" 2>/dev/null; then
+  bad "output through a pipe: the reader sees EOF when run exits (still open after 20 s: a child keeps run's stdout)" "$OUT"
+  ls_stop_pid "$(ls_agent_pid "$LS_HOST_DIR")"
+else
+  ok "output through a pipe: the reader sees EOF when run exits"
+fi
+wait "$pp" 2>/dev/null
+cat "$OUT" >>"$LS_TMP/all-output.txt"
+check "output through a pipe: the run finished ('done:' line)" grep -q 'done: .*e2e-pipe' "$OUT"
 
 no_secrets "ini"
 e2e_finish
