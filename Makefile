@@ -8,13 +8,13 @@ BUILD := $(MAKE) --no-print-directory -f build.mk
         test-e2e fuzz check deps demo bench clean help
 
 all:                             ## POSIX build: ecs-bootstrap, tools, unit tests
-	@$(BUILD) PLATFORM=posix OUT=build/posix
+	+@$(BUILD) PLATFORM=posix OUT=build/posix
 windows:                         ## mingw-w64 cross build: ecs-bootstrap.exe and the unit tests
-	@$(BUILD) PLATFORM=windows OUT=build/windows
+	+@$(BUILD) PLATFORM=windows OUT=build/windows
 asan:                            ## POSIX build with ASan+UBSan
-	@$(BUILD) PLATFORM=posix SANITIZE=1 OUT=build/asan
+	+@$(BUILD) PLATFORM=posix SANITIZE=1 OUT=build/asan
 fuzzers:                         ## libFuzzer targets (clang)
-	@$(BUILD) PLATFORM=posix FUZZ=1 OUT=build/fuzz
+	+@$(BUILD) PLATFORM=posix FUZZ=1 OUT=build/fuzz
 
 test: all                        ## unit tests, native
 	@tests/run-unit.sh build/posix native
