@@ -254,10 +254,10 @@ static void strlist_free(struct ecsb_strlist *l)
     l->count = 0;
 }
 
-static bool has_control_chars(const char *s)
+static bool has_control_chars(const char *s, bool newline_ok)
 {
     for (; *s; s++)
-        if ((unsigned char)*s < 0x20 && *s != '\t')
+        if ((unsigned char)*s < 0x20 && *s != '\t' && !(newline_ok && *s == '\n'))
             return true;
     return false;
 }
@@ -481,10 +481,20 @@ enum ecsb_status ecsb_config_set(struct ecsb_config *c, const char *section, con
 {
     char place[600];
     format_place(place, sizeof place, origin ? origin : "", line, column);
-    if (has_control_chars(value))
+    if (!*section)
         return ecsb_error_set(err, ECSB_ERR_INVALID,
-                              "%s: %.64s.%.128s contains a control character; write the value on one line", place,
-                              section, key);
+                              "%s: '%.128s' is outside any section; put it under its section header, e.g. "
+                              "[cluster] before name = ...",
+                              place, key);
+    int index = is_map_section(section) ? -1 : ecsb_config_key_index(section, key);
+    /* Only lists may span lines (INI continuation lines arrive joined by '\n'). */
+    bool multiline_ok = index >= 0 && (schema[index].type == K_CIDRS || schema[index].type == K_LIST ||
+                                       schema[index].type == K_IMAGES);
+    if (has_control_chars(value, multiline_ok))
+        return ecsb_error_set(err, ECSB_ERR_INVALID,
+                              "%s: %.64s.%.128s contains a control character or a line break; write the value on "
+                              "one line (only lists may continue on indented lines)",
+                              place, section, key);
     if (is_map_section(section)) {
         if (!*key)
             return ecsb_error_set(err, ECSB_ERR_INVALID, "%s: empty key in [%s]; write name = value", place,
@@ -493,7 +503,6 @@ enum ecsb_status ecsb_config_set(struct ecsb_config *c, const char *section, con
     }
     if (!is_fixed_section(section))
         return unknown_section(place, section, err);
-    int index = ecsb_config_key_index(section, key);
     if (index < 0)
         return unknown_key(place, section, key, err);
     return set_fixed(c, (size_t)index, value, place, make_source(origin ? origin : "", line), err);

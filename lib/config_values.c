@@ -317,26 +317,32 @@ bool ecsb_parse_list(const char *s, char ***items, size_t *count, char *why, siz
         return list_from_json(s, items, count, why, why_cap);
     if (!*s)
         return true;
-    size_t n = 0, cap = 0;
+    /* Continuation lines (joined with '\n' by the INI reader) separate items too;
+     * in that multi-line form a line may end with a comma, so empty items are skipped. */
+    bool multiline = strchr(s, '\n') != NULL;
+    size_t n = 0, cap = 0, pos = 0;
     char **v = NULL;
     for (const char *p = s;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        size_t len = strcspn(p, ",\n");
         char *item = ecsb_trimmed_dup(p, len);
+        pos++;
         if (!*item) {
             free(item);
-            ecsb_strv_free(v, n);
-            snprintf(why, why_cap, "item %zu of the list is empty", n + 1);
-            return false;
+            if (!multiline) {
+                ecsb_strv_free(v, n);
+                snprintf(why, why_cap, "item %zu of the list is empty", pos);
+                return false;
+            }
+        } else {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 4;
+                v = ecsb_xrealloc(v, cap * sizeof *v);
+            }
+            v[n++] = item;
         }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 4;
-            v = ecsb_xrealloc(v, cap * sizeof *v);
-        }
-        v[n++] = item;
-        if (!comma)
+        if (!p[len])
             break;
-        p = comma + 1;
+        p += len + 1;
     }
     *items = v;
     *count = n;

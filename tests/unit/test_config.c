@@ -4,6 +4,7 @@
 
 #include "ecsb/config.h"
 #include "ecsb/config_values.h"
+#include "ecsb/ini.h"
 
 /* Applies one "section|key|value" assignment with origin/line; returns status and message. */
 static enum ecsb_status set1(struct ecsb_config *c, const char *section, const char *key, const char *value,
@@ -372,6 +373,55 @@ TEST(schema_is_consistent)
     CHECK_STR_EQ(ecsb_config_key(ecsb_config_key_index("cluster", "name"))->agent_var, "ECS_CLUSTER");
 }
 
+TEST(ini_file_end_to_end_places)
+{
+    static const char text[] =
+        "[cluster]\n"
+        "name = prod ; comment\n"
+        "[images]\n"
+        "preload = a:{ltsc},\n"
+        "  b:1\n"
+        "[agent]\n"
+        "task_eni = true\n"
+        "task_enl = true\n";
+    struct ecsb_settings s;
+    struct ecsb_config c;
+    struct ecsb_error err = {0};
+    ecsb_settings_init(&s, "C:\\ProgramData\\ecs-bootstrap.ini");
+    CHECK_INT_EQ(ecsb_settings_from_ini(text, &s, &err), ECSB_OK);
+    ecsb_config_init(&c);
+    CHECK_INT_EQ(ecsb_config_apply(&c, &s, &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "C:\\ProgramData\\ecs-bootstrap.ini:8:12: unknown key 'task_enl' in [agent] "
+                                "(did you mean 'task_eni'?)");
+    CHECK_STR_EQ(c.cluster.name, "prod");
+    CHECK_STR_EQ(ecsb_config_source(&c, "cluster", "name"), "C:\\ProgramData\\ecs-bootstrap.ini:2");
+    CHECK_INT_EQ(c.images.preload.count, 2); /* continuation line = next list item */
+    CHECK_STR_EQ(c.images.preload.items[1], "b:1");
+    ecsb_settings_free(&s);
+    ecsb_config_free(&c);
+
+    ecsb_settings_init(&s, "user data");
+    CHECK_INT_EQ(ecsb_settings_from_ini("name = x\n[cluster]\nregion = us-east-1\n  more\n", &s, &err), ECSB_OK);
+    ecsb_config_init(&c);
+    CHECK_INT_EQ(ecsb_config_apply(&c, &s, &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "user data:1:8: 'name' is outside any section");
+    ecsb_settings_free(&s);
+    ecsb_config_free(&c);
+}
+
+TEST(only_lists_span_lines)
+{
+    struct ecsb_config c;
+    struct ecsb_error err;
+    ecsb_config_init(&c);
+    CHECK_INT_EQ(set1(&c, "cluster", "region", "us-east-1\nmore", &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "baked.ini:7:12: cluster.region contains a control character or a line break");
+    CHECK_INT_EQ(set1(&c, "agent", "logging_drivers", "json-file,\nawslogs", &err), ECSB_OK);
+    CHECK_INT_EQ(c.agent.logging_drivers.count, 2);
+    CHECK_INT_EQ(set1(&c, "environment", "ECS_X", "a\nb", &err), ECSB_ERR_INVALID);
+    ecsb_config_free(&c);
+}
+
 int main(void)
 {
     RUN(defaults_and_default_sources);
@@ -385,5 +435,7 @@ int main(void)
     RUN(environment_pass_through_validated_where_known);
     RUN(duplicates_and_cross_key_warnings);
     RUN(schema_is_consistent);
+    RUN(ini_file_end_to_end_places);
+    RUN(only_lists_span_lines);
     return check_summary();
 }

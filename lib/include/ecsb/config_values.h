@@ -31,7 +31,8 @@ void ecsb_format_duration(int64_t ns, char *out, size_t cap);
 bool ecsb_parse_cidr(const char *s);
 #define ECSB_CIDR_FORMS "IPv4 or IPv6 CIDR such as 10.0.0.0/16 or fd00:ec2::/64"
 
-/* A list: "a, b, c" (items trimmed; empty items rejected) or a JSON array of
+/* A list: "a, b, c" (items trimmed; empty items rejected), the same over several
+ * lines (INI continuation lines arrive joined by '\n'; empty items skipped), or a JSON array of
  * strings ('["a","b"]', the form Initialize-ECSAgent took). Empty text = empty
  * list. On failure returns false with why. Caller frees with ecsb_strv_free. */
 bool ecsb_parse_list(const char *s, char ***items, size_t *count, char *why, size_t why_cap);
