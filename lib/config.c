@@ -24,7 +24,8 @@ static const struct { const char *name, *forms; } ktypes[] = {
     [K_PULL] = {"enum", "default, always, once, prefer-cached"},
     [K_DURATION] = {"duration", ECSB_DURATION_FORMS ", greater than 0"},
     [K_IMAGES] = {"image list", "comma-separated image references; {ltsc} stands for the host build's servercore "
-                                "tag, e.g. mcr.microsoft.com/windows/servercore:{ltsc}"},
+                                "tag and {nanoserver} for its nanoserver tag, e.g. "
+                                "mcr.microsoft.com/windows/servercore:{ltsc}"},
     [K_MODE] = {"enum", "pull, verify, off"},
     [K_PARALLEL] = {"integer", "a whole number from 1 to 8"},
     [K_PATH] = {"path", "a non-empty path"},
@@ -272,7 +273,7 @@ static bool valid_driver(const char *s)
 }
 
 /* An image reference as far as we can judge without a registry: no spaces, and
- * the only placeholder is {ltsc}. */
+ * the only placeholders are {ltsc} and {nanoserver}. */
 static bool valid_image(const char *s, char *why, size_t cap)
 {
     if (strpbrk(s, " \t")) {
@@ -280,11 +281,12 @@ static bool valid_image(const char *s, char *why, size_t cap)
         return false;
     }
     for (const char *p = s; (p = strpbrk(p, "{}")) != NULL;) {
-        if (strncmp(p, "{ltsc}", 6) != 0) {
-            snprintf(why, cap, "image '%.128s' has an unknown placeholder (only {ltsc} exists)", s);
+        size_t n = !strncmp(p, "{ltsc}", 6) ? 6 : !strncmp(p, "{nanoserver}", 12) ? 12 : 0;
+        if (!n) {
+            snprintf(why, cap, "image '%.128s' has an unknown placeholder (only {ltsc} and {nanoserver} exist)", s);
             return false;
         }
-        p += 6;
+        p += n;
     }
     return true;
 }

@@ -80,24 +80,29 @@ static void collect_layer(struct ecsb_plan *p, const struct ecsb_settings *l)
 
 size_t ecsb_plan_expand_images(const struct ecsb_strlist *images, unsigned build, struct ecsb_strlist *out)
 {
-    const char *tag = ecsb_servercore_tag(build);
+    static const char *const names[] = {"{ltsc}", "{nanoserver}"};
+    const char *tags[] = {ecsb_servercore_tag(build), ecsb_nanoserver_tag(build)};
     size_t skipped = 0;
     out->items = images->count ? ecsb_xcalloc(images->count, sizeof *out->items) : NULL;
     out->count = 0;
     for (size_t i = 0; i < images->count; i++) {
         const char *img = images->items[i];
-        if (strstr(img, "{ltsc}") && !tag) {
-            skipped++;
-            continue;
-        }
         struct ecsb_buf b = ECSB_BUF_INIT;
+        bool missing = false;
         for (const char *s = img; *s;) {
-            if (!strncmp(s, "{ltsc}", 6)) {
-                ecsb_buf_puts(&b, tag);
-                s += 6;
-            } else {
+            size_t k = !strncmp(s, names[0], 6) ? 1 : !strncmp(s, names[1], 12) ? 2 : 0;
+            if (!k) {
                 ecsb_buf_putc(&b, *s++);
+                continue;
             }
+            missing |= tags[k - 1] == NULL;
+            ecsb_buf_puts(&b, tags[k - 1] ? tags[k - 1] : "");
+            s += strlen(names[k - 1]);
+        }
+        if (missing) {
+            skipped++;
+            ecsb_buf_free(&b);
+            continue;
         }
         out->items[out->count++] = ecsb_buf_detach(&b);
     }
@@ -114,8 +119,15 @@ static void plan_images(struct ecsb_plan *p)
     }
     size_t skipped = ecsb_plan_expand_images(&c->images.preload, p->build, &p->preload);
     if (skipped)
-        pwarn(p, "build %u has no known servercore tag: %zu image(s) using {ltsc} in images.preload are skipped "
-                 "(name the tag explicitly)", p->build, skipped);
+        pwarn(p, "build %u has no known tag for a placeholder: %zu image(s) using {ltsc} or {nanoserver} in "
+                 "images.preload are skipped (name the tag explicitly)", p->build, skipped);
+    const char *sc = ecsb_servercore_tag(p->build), *nano = ecsb_nanoserver_tag(p->build);
+    for (size_t i = 0; i < c->images.preload.count; i++) {
+        const char *img = c->images.preload.items[i];
+        if (sc && nano && strcmp(sc, nano) != 0 && strstr(img, "nanoserver") && strstr(img, "{ltsc}"))
+            pwarn(p, "images.preload: '%s' uses {ltsc} (%s) for a nanoserver image, whose tag on build %u is %s; "
+                     "write {nanoserver}", img, sc, p->build, nano);
+    }
 }
 
 static void plan_actions(struct ecsb_plan *p)

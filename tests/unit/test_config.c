@@ -213,7 +213,8 @@ TEST(lists_enums_ints_versions)
                  ECSB_OK);
     CHECK_INT_EQ(c.images.preload.count, 2);
     CHECK_INT_EQ(set1(&c, "images", "preload", "a:{nano}", &err), ECSB_ERR_INVALID);
-    CHECK_CONTAINS(err.message, "only {ltsc} exists");
+    CHECK_CONTAINS(err.message, "only {ltsc} and {nanoserver} exist");
+    CHECK_INT_EQ(set1(&c, "images", "preload", "n:{nanoserver}", &err), ECSB_OK);
     CHECK_INT_EQ(set1(&c, "agent", "version", "v1.101.0", &err), ECSB_OK);
     CHECK_INT_EQ(c.agent.version_kind, ECSB_AGENT_VERSION_PINNED);
     CHECK_STR_EQ(c.agent.version, "1.101.0");

@@ -170,8 +170,40 @@ TEST(bad_input_fails_with_place_and_leaves_nothing)
     setup(&f);
     ecsb_settings_add(&f.ud, "agent", "task_enI", "maybe", 12, 12);
     CHECK_INT_EQ(build(&f, 20348, "Server", &err), ECSB_ERR_INVALID);
+    CHECK_INT_EQ(err.code, ECSB_ERR_INVALID);
     CHECK_CONTAINS(err.message, "user data:12:12: agent.task_eni = 'maybe' is not accepted");
     CHECK(f.plan.n_actions == 0 && f.plan.env.count == 0 && f.plan.os_family == NULL);
+    teardown(&f);
+}
+
+TEST(placeholders_expand_per_build)
+{
+    struct ecsb_strlist in = {NULL, 0}, out;
+    char *imgs[] = {"mcr.microsoft.com/windows/servercore:{ltsc}", "mcr.microsoft.com/windows/nanoserver:{nanoserver}",
+                    "x/{ltsc}-{nanoserver}"};
+    in.items = imgs;
+    in.count = 3;
+    CHECK_INT_EQ(ecsb_plan_expand_images(&in, 17763, &out), 0);
+    CHECK_INT_EQ(out.count, 3);
+    CHECK_STR_EQ(out.items[0], "mcr.microsoft.com/windows/servercore:ltsc2019");
+    CHECK_STR_EQ(out.items[1], "mcr.microsoft.com/windows/nanoserver:1809");
+    CHECK_STR_EQ(out.items[2], "x/ltsc2019-1809");
+    ecsb_strv_free(out.items, out.count);
+    CHECK_INT_EQ(ecsb_plan_expand_images(&in, 14393, &out), 2); /* no nanoserver on 2016 */
+    CHECK_INT_EQ(out.count, 1);
+    CHECK_STR_EQ(out.items[0], "mcr.microsoft.com/windows/servercore:ltsc2016");
+    ecsb_strv_free(out.items, out.count);
+    CHECK_INT_EQ(ecsb_plan_expand_images(&in, 26100, &out), 0);
+    CHECK_STR_EQ(out.items[1], "mcr.microsoft.com/windows/nanoserver:ltsc2025");
+    ecsb_strv_free(out.items, out.count);
+
+    struct fixture f;
+    struct ecsb_error err = {0};
+    setup(&f);
+    ecsb_settings_add(&f.file, "images", "preload", "mcr.microsoft.com/windows/nanoserver:{ltsc}", 2, 1);
+    CHECK_INT_EQ(build(&f, 17763, "Server Core", &err), ECSB_OK);
+    CHECK_INT_EQ(count(&f, "warnings"), 1);
+    CHECK_CONTAINS(nth(&f, "warnings", 0), "write {nanoserver}");
     teardown(&f);
 }
 
@@ -181,5 +213,6 @@ int main(void)
     RUN(minimal_plan_and_unsupported_host);
     RUN(images_off_and_user_wins_note);
     RUN(bad_input_fails_with_place_and_leaves_nothing);
+    RUN(placeholders_expand_per_build);
     return check_summary();
 }

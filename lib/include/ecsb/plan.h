@@ -64,8 +64,9 @@ struct ecsb_plan {
  * returns ECSB_ERR_INVALID with the place in err; *out is then empty. */
 enum ecsb_status ecsb_plan_build(const struct ecsb_plan_input *in, struct ecsb_plan *out, struct ecsb_error *err);
 
-/* The image list with {ltsc} replaced by the build's servercore tag. Images that
- * cannot be expanded (no tag for this build) are left out; returns how many. */
+/* The image list with {ltsc} replaced by the build's servercore tag and
+ * {nanoserver} by its nanoserver tag. Images that cannot be expanded (no tag for
+ * this build) are left out; returns how many. */
 size_t ecsb_plan_expand_images(const struct ecsb_strlist *images, unsigned build, struct ecsb_strlist *out);
 
 /* JSON object: os_family, build, installation_type, agent_environment {var: value},
