@@ -345,9 +345,12 @@ void ecsb_plan_text(const struct ecsb_plan *p, struct ecsb_buf *out)
             continue;
         const struct ecsb_config_key_info *k = ecsb_config_key(i);
         if (!header)
-            ecsb_buf_puts(out, "\nsettings not at their default:\n");
+            ecsb_buf_puts(out, "\nsettings given explicitly:\n");
         header = true;
-        ecsb_buf_printf(out, "  %s.%s = %s (%s)\n", k->section, k->key, c->origin[i].raw, c->origin[i].source);
+        ecsb_buf_printf(out, "  %s.%s = ", k->section, k->key);
+        for (const char *r = c->origin[i].raw; *r; r++) /* a list over several lines prints on one */
+            ecsb_buf_putc(out, *r == '\n' ? ' ' : *r);
+        ecsb_buf_printf(out, " (%s)\n", c->origin[i].source);
     }
     if (p->n_ignored) {
         ecsb_buf_puts(out, "\nlines not acted on:\n");

@@ -61,7 +61,7 @@ expect "ECS_CONTAINER_START_TIMEOUT" 15m "$(jqv .agent_environment.ECS_CONTAINER
 expect "preload_images" "mcr.microsoft.com/windows/servercore:ltsc2022 mcr.microsoft.com/windows/nanoserver:ltsc2022" \
   "$(jqv '.preload_images | join(" ")')"
 expect "source of cluster.name" "$INI:6" "$(jqv '.sources["cluster.name"]')"
-expect "source of a default" default "$(jqv '.sources["agent.task_eni"]')"
+expect "source of a default" default "$(jqv '.sources["agent.task_iam_role_network_host"]')"
 expect "actions mention the proxy" 1 "$(jqv '[.actions[] | select(test("credential proxy"))] | length')"
 expect "first action" "write agent environment ($(jqv '.agent_environment | length') variables)" "$(jqv '.actions[0]')"
 
