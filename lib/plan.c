@@ -114,13 +114,14 @@ static void plan_images(struct ecsb_plan *p)
     const struct ecsb_config *c = &p->config;
     if (c->images.mode == ECSB_IMAGES_OFF) {
         if (c->images.preload.count)
-            pwarn(p, "images.mode = off: the %zu image(s) in images.preload are not preloaded", c->images.preload.count);
+            pwarn(p, "images.mode = off: the %u image(s) in images.preload are not preloaded",
+                  (unsigned)c->images.preload.count);
         return;
     }
     size_t skipped = ecsb_plan_expand_images(&c->images.preload, p->build, &p->preload);
     if (skipped)
-        pwarn(p, "build %u has no known tag for a placeholder: %zu image(s) using {ltsc} or {nanoserver} in "
-                 "images.preload are skipped (name the tag explicitly)", p->build, skipped);
+        pwarn(p, "build %u has no known tag for a placeholder: %u image(s) using {ltsc} or {nanoserver} in "
+                 "images.preload are skipped (name the tag explicitly)", p->build, (unsigned)skipped);
     const char *sc = ecsb_servercore_tag(p->build), *nano = ecsb_nanoserver_tag(p->build);
     for (size_t i = 0; i < c->images.preload.count; i++) {
         const char *img = c->images.preload.items[i];
@@ -134,13 +135,13 @@ static void plan_actions(struct ecsb_plan *p)
 {
     const struct ecsb_config *c = &p->config;
     char dur[32];
-    action(p, ECSB_ACTION_WRITE_ENV, "write agent environment (%zu variables)", p->env.count);
+    action(p, ECSB_ACTION_WRITE_ENV, "write agent environment (%u variables)", (unsigned)p->env.count);
     if (c->agent.task_iam_role)
         action(p, ECSB_ACTION_CREDENTIAL_PROXY,
                "set up task IAM role credential proxy (169.254.170.2:80 -> 127.0.0.1:51679)");
     if (p->preload.count)
-        action(p, ECSB_ACTION_PRELOAD_IMAGES, "%s %zu image%s (%d in parallel)",
-               c->images.mode == ECSB_IMAGES_VERIFY ? "verify" : "preload", p->preload.count,
+        action(p, ECSB_ACTION_PRELOAD_IMAGES, "%s %u image%s (%d in parallel)",
+               c->images.mode == ECSB_IMAGES_VERIFY ? "verify" : "preload", (unsigned)p->preload.count,
                p->preload.count == 1 ? "" : "s", c->images.parallel);
     if (c->agent.version_kind == ECSB_AGENT_VERSION_CACHED)
         action(p, ECSB_ACTION_INSTALL_AGENT, "install/update AmazonECS service (agent from the local cache)");
@@ -327,7 +328,7 @@ void ecsb_plan_text(const struct ecsb_plan *p, struct ecsb_buf *out)
     ecsb_buf_printf(out, "cluster: %s (%s)\n\nactions:\n", c->cluster.name,
                     ecsb_config_source(c, "cluster", "name"));
     for (size_t i = 0; i < p->n_actions; i++)
-        ecsb_buf_printf(out, "  %zu. %s\n", i + 1, p->actions[i].text);
+        ecsb_buf_printf(out, "  %u. %s\n", (unsigned)(i + 1), p->actions[i].text);
     ecsb_buf_puts(out, "\nagent environment:\n");
     for (size_t i = 0; i < p->env.count; i++) {
         const struct ecsb_agentenv_var *v = &p->env.vars[i];
