@@ -4,6 +4,7 @@
 
 #include "ecsb/config.h"
 #include "ecsb/config_values.h"
+#include "ecsb/fs.h"
 #include "ecsb/ini.h"
 
 /* Applies one "section|key|value" assignment with origin/line; returns status and message. */
@@ -423,6 +424,27 @@ TEST(only_lists_span_lines)
     ecsb_config_free(&c);
 }
 
+TEST(docs_list_every_key_with_its_default)
+{
+    char *doc = NULL;
+    size_t len = 0;
+    struct ecsb_error err = {0};
+    CHECK_INT_EQ(ecsb_fs_read("docs/configuration.md", &doc, &len, &err), ECSB_OK);
+    for (size_t i = 0; doc && i < ecsb_config_key_count(); i++) {
+        const struct ecsb_config_key_info *k = ecsb_config_key(i);
+        char row[160];
+        snprintf(row, sizeof row, "| %s.%s | ", k->section, k->key);
+        CHECK_CONTAINS(doc, row);
+        if (*k->def) {
+            snprintf(row, sizeof row, "`%s`", k->def);
+            CHECK_CONTAINS(doc, row);
+        }
+        if (*k->agent_var)
+            CHECK_CONTAINS(doc, k->agent_var);
+    }
+    free(doc);
+}
+
 int main(void)
 {
     RUN(defaults_and_default_sources);
@@ -438,5 +460,6 @@ int main(void)
     RUN(schema_is_consistent);
     RUN(ini_file_end_to_end_places);
     RUN(only_lists_span_lines);
+    RUN(docs_list_every_key_with_its_default);
     return check_summary();
 }
