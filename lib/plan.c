@@ -74,8 +74,11 @@ static void collect_layer(struct ecsb_plan *p, const struct ecsb_settings *l)
                                                                      : l->ignored[i].text);
         ig->reason = ecsb_xstrdup(l->ignored[i].reason);
     }
-    for (size_t i = 0; i < l->n_warnings; i++)
-        pwarn(p, "%s: %s", origin, l->warnings[i]);
+    for (size_t i = 0; i < l->n_warnings; i++) /* readers usually name the place already */
+        if (*origin && !ecsb_starts_with(l->warnings[i], origin))
+            pwarn(p, "%s: %s", origin, l->warnings[i]);
+        else
+            pwarn(p, "%s", l->warnings[i]);
 }
 
 size_t ecsb_plan_expand_images(const struct ecsb_strlist *images, unsigned build, struct ecsb_strlist *out)

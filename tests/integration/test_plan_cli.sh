@@ -106,7 +106,7 @@ expect "unknown option exits 2" 2 "$rc"
 # --- every user-data example ------------------------------------------------------
 for f in userdata/examples/*; do
   [ -f "$f" ] || continue
-  case $f in *.md|*.txt|*.json|*.expected*) continue ;; esac
+  case $f in *.md|*.json|*.expected*) continue ;; esac
   run_rc plan --json --userdata "$f" "${HOST[@]}"
   if [ "$rc" -ne 0 ]; then bad "plan --userdata $f exits $rc: $(head -c 300 "$tmp/err")"; continue; fi
   ok
@@ -121,9 +121,9 @@ for f in userdata/examples/*; do
   done
   expect "$f: ignored lines carry line and reason" 0 \
     "$(jqv '[.ignored[] | select((.line | type) != "number" or (.reason | length) == 0)] | length')"
-  # The cluster the example names, whatever its form.
-  want=$(grep -oiE -- "(-|–)Cluster[[:space:]]+['\"]?[A-Za-z0-9_-]+" "$f" | head -n 1 | sed -E "s/.*[[:space:]]['\"]?//")
-  [ -z "$want" ] && want=$(awk 'tolower($0) ~ /^\[cluster\]/ {c=1; next} /^\[/ {c=0} c && $1 == "name" {print $3; exit}' "$f")
+  # The cluster the example names, whatever its form (an INI block wins over PowerShell).
+  want=$(awk 'tolower($0) ~ /^[[:space:]]*\[cluster\]/ {c=1; next} /^[[:space:]]*\[/ {c=0} c && $1 == "name" {print $3; exit}' < <(tr -d '\r' < "$f"))
+  [ -z "$want" ] && want=$(grep -oiE -- "(-|–|—)Cluster[[:space:]]+['\"]?[A-Za-z0-9_-]+" "$f" | head -n 1 | sed -E "s/.*[[:space:]]['\"]?//")
   if [ -n "$want" ] && ! grep -qi 'ECS_CLUSTER' "$f"; then
     expect "$f: ECS_CLUSTER" "$want" "$(jqv .agent_environment.ECS_CLUSTER)"
   fi
