@@ -83,16 +83,14 @@ size_t ecsb_config_key_count(void)
     return ECSB_CONFIG_NKEYS;
 }
 
-const struct ecsb_config_key_info *ecsb_config_key(size_t index)
+bool ecsb_config_key(size_t index, struct ecsb_config_key_info *out)
 {
-    static struct ecsb_config_key_info info[ECSB_CONFIG_NKEYS];
     if (index >= ECSB_CONFIG_NKEYS)
-        return NULL;
-    /* Filled from constant data only: identical on every call, safe to share. */
+        return false;
     const struct key_def *d = &schema[index];
-    info[index] = (struct ecsb_config_key_info){d->section, d->key, ktypes[d->type].name,
-                                                d->def, d->agent_var, ktypes[d->type].forms};
-    return &info[index];
+    *out = (struct ecsb_config_key_info){d->section, d->key, ktypes[d->type].name,
+                                         d->def,     d->agent_var, ktypes[d->type].forms};
+    return true;
 }
 
 int ecsb_config_key_index(const char *section, const char *key)

@@ -229,7 +229,8 @@ static void json_sources(const struct ecsb_plan *p, struct ecsb_json_writer *w)
     char setting[300];
     ecsb_jw_object_begin(w);
     for (size_t i = 0; i < ecsb_config_key_count(); i++) {
-        const struct ecsb_config_key_info *k = ecsb_config_key(i);
+        struct ecsb_config_key_info ki, *k = &ki;
+        ecsb_config_key(i, &ki);
         snprintf(setting, sizeof setting, "%s.%s", k->section, k->key);
         ecsb_jw_key(w, setting);
         ecsb_jw_string(w, c->origin[i].source);
@@ -347,7 +348,8 @@ void ecsb_plan_text(const struct ecsb_plan *p, struct ecsb_buf *out)
     for (size_t i = 0; i < ecsb_config_key_count(); i++) {
         if (!c->origin[i].is_set)
             continue;
-        const struct ecsb_config_key_info *k = ecsb_config_key(i);
+        struct ecsb_config_key_info ki, *k = &ki;
+        ecsb_config_key(i, &ki);
         if (!header)
             ecsb_buf_puts(out, "\nsettings given explicitly:\n");
         header = true;

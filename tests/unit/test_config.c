@@ -367,12 +367,15 @@ TEST(schema_is_consistent)
 {
     CHECK_INT_EQ(ecsb_config_key_count(), ECSB_CONFIG_NKEYS);
     for (size_t i = 0; i < ecsb_config_key_count(); i++) {
-        const struct ecsb_config_key_info *k = ecsb_config_key(i);
+        struct ecsb_config_key_info ki, *k = &ki;
+        ecsb_config_key(i, &ki);
         CHECK(k && *k->section && *k->key && *k->type && *k->forms);
         CHECK_INT_EQ(ecsb_config_key_index(k->section, k->key), (int)i);
     }
-    CHECK(ecsb_config_key(ECSB_CONFIG_NKEYS) == NULL);
-    CHECK_STR_EQ(ecsb_config_key(ecsb_config_key_index("cluster", "name"))->agent_var, "ECS_CLUSTER");
+    struct ecsb_config_key_info info;
+    CHECK(!ecsb_config_key(ECSB_CONFIG_NKEYS, &info));
+    CHECK(ecsb_config_key((size_t)ecsb_config_key_index("cluster", "name"), &info));
+    CHECK_STR_EQ(info.agent_var, "ECS_CLUSTER");
 }
 
 TEST(ini_file_end_to_end_places)
@@ -431,7 +434,8 @@ TEST(docs_list_every_key_with_its_default)
     struct ecsb_error err = {0};
     CHECK_INT_EQ(ecsb_fs_read("docs/configuration.md", &doc, &len, &err), ECSB_OK);
     for (size_t i = 0; doc && i < ecsb_config_key_count(); i++) {
-        const struct ecsb_config_key_info *k = ecsb_config_key(i);
+        struct ecsb_config_key_info ki, *k = &ki;
+        ecsb_config_key(i, &ki);
         char row[160];
         snprintf(row, sizeof row, "| %s.%s | ", k->section, k->key);
         CHECK_CONTAINS(doc, row);

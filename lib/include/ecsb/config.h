@@ -99,7 +99,7 @@ struct ecsb_config_key_info {
     const char *forms;     /* accepted forms, used in error messages */
 };
 size_t ecsb_config_key_count(void);
-const struct ecsb_config_key_info *ecsb_config_key(size_t index);
+bool ecsb_config_key(size_t index, struct ecsb_config_key_info *out); /* false past the end */
 /* Schema index of section.key (case-insensitive), or -1. */
 int ecsb_config_key_index(const char *section, const char *key);
 
