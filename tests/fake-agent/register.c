@@ -127,14 +127,34 @@ static void build_body(const struct reg *r, const struct ecsb_ecs_attribute *att
 }
 
 /* The test knob FAKE_AGENT_MOTO_ATTRIBUTES=1: moto drops the attributes sent with
- * RegisterContainerInstance, real ECS keeps them; PutAttributes makes moto agree. */
-static void mirror_attributes(struct reg *r, const char *arn, struct ecsb_ecs_attribute *attrs, size_t n)
+ * RegisterContainerInstance, real ECS keeps them; PutAttributes makes moto agree.
+ * The full ARN goes without targetType (valid for ECS; moto then matches the ARN,
+ * while with targetType it wants the bare id). */
+static void mirror_attributes(struct reg *r, const char *arn, const struct ecsb_ecs_attribute *attrs, size_t n)
 {
+    struct ecsb_buf body = ECSB_BUF_INIT;
+    struct ecsb_json_writer w;
+    ecsb_jw_init(&w, &body, 0);
+    ecsb_jw_object_begin(&w);
+    ecsb_jw_key(&w, "cluster"), ecsb_jw_string(&w, r->run->cfg->cluster);
+    ecsb_jw_key(&w, "attributes");
+    ecsb_jw_array_begin(&w);
+    for (size_t i = 0; i < n; i++) {
+        ecsb_jw_object_begin(&w);
+        ecsb_jw_key(&w, "name"), ecsb_jw_string(&w, attrs[i].name);
+        if (attrs[i].value)
+            ecsb_jw_key(&w, "value"), ecsb_jw_string(&w, attrs[i].value);
+        ecsb_jw_key(&w, "targetId"), ecsb_jw_string(&w, arn);
+        ecsb_jw_object_end(&w);
+    }
+    ecsb_jw_array_end(&w);
+    ecsb_jw_object_end(&w);
+    struct ecsb_json *resp = NULL;
     struct ecsb_error err = {0};
-    for (size_t i = 0; i < n; i++)
-        attrs[i].target_id = arn;
-    if (ecsb_ecs_put_attributes(&r->aws, r->run->cfg->cluster, attrs, n, &err))
+    if (ecsb_aws_call(&r->aws, &ecsb_aws_ecs, "PutAttributes", body.data, &resp, &err))
         fa_log("warn", "FAKE_AGENT_MOTO_ATTRIBUTES: PutAttributes failed: %s", err.message);
+    ecsb_json_free(resp);
+    ecsb_buf_free(&body);
 }
 
 static enum ecsb_status register_new(struct reg *r, char **arn, struct ecsb_error *err)
