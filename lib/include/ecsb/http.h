@@ -39,9 +39,17 @@ struct ecsb_http_request {
     size_t body_len;
     long timeout_ms;                        /* whole request; 0 = 30 s */
     long connect_timeout_ms;                /* 0 = 5 s */
-    const char *unix_socket;                /* POSIX: talk HTTP over this socket (Docker engine) */
+    const char *unix_socket;                /* POSIX: talk HTTP over this socket (Docker engine);
+                                             * ECSB_ERR_UNSUPPORTED on Windows */
     bool no_proxy;
+    size_t max_body;                        /* response body cap; 0 = 32 MiB; more -> ECSB_ERR_LIMIT */
 };
+
+#define ECSB_HTTP_DEFAULT_MAX_BODY ((size_t)32 * 1024 * 1024)
+
+/* True for the link-local AWS endpoints (IMDS v4/v6, ECS task metadata) that must
+ * never go through a proxy. host without IPv6 brackets. */
+bool ecsb_http_host_is_link_local_aws(const char *host);
 
 struct ecsb_http_response {
     long status;

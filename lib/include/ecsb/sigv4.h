@@ -20,6 +20,11 @@ struct ecsb_credentials {
 
 void ecsb_credentials_free(struct ecsb_credentials *c);
 
+/* Headers named Authorization, User-Agent, X-Amzn-Trace-Id, Expect, Connection,
+ * Transfer-Encoding, X-Amz-Date, X-Amz-Security-Token and X-Amz-Content-Sha256 in
+ * the request are not signed (the last three come from the signer; the caller must
+ * not send its own). The path is URI-encoded once more for the canonical request
+ * (the "double encoding" every service but S3 expects). */
 struct ecsb_sigv4_request {
     const char *method;
     const char *path;                        /* as sent, before normalization: "/", "/a/../b" */
@@ -36,6 +41,7 @@ struct ecsb_sigv4_params {
     const struct ecsb_credentials *creds;
     bool normalize_path;                 /* true for every service but S3 */
     bool omit_session_token;             /* sign without, add X-Amz-Security-Token after */
+    bool sign_body;                      /* add and sign x-amz-content-sha256 (S3, some APIs) */
 };
 
 struct ecsb_sigv4_result {
@@ -43,8 +49,9 @@ struct ecsb_sigv4_result {
     struct ecsb_buf string_to_sign;
     char signature[65];
     struct ecsb_buf authorization;       /* the Authorization header value */
-    /* Headers the caller must add to the request: X-Amz-Date, and
-     * X-Amz-Security-Token when the credentials carry a session token. */
+    /* Headers the caller must add to the request, in this order:
+     * X-Amz-Security-Token when the credentials carry a session token,
+     * X-Amz-Date, x-amz-content-sha256 when sign_body; then Authorization. */
     struct ecsb_http_headers add_headers;
 };
 
