@@ -385,7 +385,7 @@ static enum ecsb_status set_fixed(struct ecsb_config *c, size_t index, const cha
 
 /* --- open sections ---------------------------------------------------------- */
 
-static struct ecsb_config_map *map_for(struct ecsb_config *c, const char *section)
+static const struct ecsb_config_map *map_for(const struct ecsb_config *c, const char *section)
 {
     if (ecsb_strcaseeq(section, "attributes"))
         return &c->attributes;
@@ -638,7 +638,7 @@ const char *ecsb_config_source(const struct ecsb_config *c, const char *section,
         return c->origin[index].source;
     if (!is_map_section(section))
         return NULL;
-    const struct ecsb_config_map *m = map_for((struct ecsb_config *)c, section);
+    const struct ecsb_config_map *m = map_for(c, section);
     const struct ecsb_config_entry *e = map_find(m, key, m == &c->environment);
     return e ? e->source : NULL;
 }

@@ -25,9 +25,9 @@ static const char *unwritable(const char *v)
         return "it contains a line break";
     if (n && (ecsb_is_space((unsigned char)v[0]) || ecsb_is_space((unsigned char)v[n - 1])))
         return "it starts or ends with blanks, which INI trims";
-    for (size_t i = 1; i < n; i++)
-        if (v[i] == ';' && ecsb_is_space((unsigned char)v[i - 1]))
-            return "it contains ' ;', which INI reads as a comment";
+    for (size_t i = 0; i < n; i++) /* "key = ;x": the ';' follows the blank after '=' */
+        if (v[i] == ';' && (i == 0 || ecsb_is_space((unsigned char)v[i - 1])))
+            return "it contains ' ;' or starts with ';', which INI reads as a comment";
     return NULL;
 }
 

@@ -351,6 +351,7 @@ TEST(to_ini_round_trips)
     ecsb_settings_init(&s, "x");
     ecsb_settings_add(&s, "environment", "A", "two\nlines", 3, 1);
     ecsb_settings_add(&s, "zzz", "k", "v", 4, 1);
+    ecsb_settings_add(&s, "zzz", "semi", ";starts with a semicolon", 4, 1);
     ecsb_settings_add(&s, "environment", "", "empty name", 5, 1); /* would read back as a continuation */
     char long_value[260];
     memset(long_value, 'v', sizeof long_value - 1);
@@ -361,6 +362,7 @@ TEST(to_ini_round_trips)
     CHECK(strstr(ini.data, "two") == NULL);
     CHECK_CONTAINS(ini.data, "[zzz]\n; line 4\nk = v\n");
     CHECK_CONTAINS(ini.data, "; a key is left out (?): its name is empty");
+    CHECK_CONTAINS(ini.data, "; a key is left out (semi): it contains ' ;'");
     CHECK_CONTAINS(ini.data, "; a key is left out (preload): the line would be longer");
     CHECK(strstr(ini.data, "vvvvvvvvvv") == NULL);
     ecsb_settings_free(&s);
