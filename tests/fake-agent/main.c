@@ -109,10 +109,9 @@ int main(int argc, char **argv)
         return run_as_service();
     SetConsoleCtrlHandler(console_handler, TRUE);
 #else
-    if (service) {
-        fprintf(stderr, "fake-ecs-agent: -windows-service is only meaningful on Windows\n");
-        return FA_EXIT_TERMINAL;
-    }
+    /* The POSIX process backend starts the agent with the same arguments as the
+     * Windows service (-windows-service); there it just runs in the foreground. */
+    (void)service;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
