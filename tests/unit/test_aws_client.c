@@ -1,0 +1,253 @@
+/* Unit tests for the AWS JSON 1.1 call loop through the transport seam: request
+ * shape, retries with a fixed RNG and fake clock, attempt and deadline bounds,
+ * one-line errors, and secrets kept out of messages. */
+#include "check.h"
+
+#include "ecsb/aws.h"
+#include "ecsb/credentials.h"
+
+struct answer {
+    long status; /* 0 = transport failure */
+    const char *body;
+};
+
+struct fake {
+    const struct answer *script;
+    size_t n, next;
+    char url[256], target[128], ctype[64], auth[512], token[64], date[32];
+    char body[256];
+    long long now_ms;
+    long sleeps[16];
+    size_t nsleeps;
+};
+
+static enum ecsb_status fake_send(void *ctx, const struct ecsb_http_request *req, struct ecsb_http_response *resp,
+                                  struct ecsb_error *err)
+{
+    struct fake *f = ctx;
+    const char *v;
+    snprintf(f->url, sizeof f->url, "%s", req->url);
+    snprintf(f->body, sizeof f->body, "%.*s", (int)req->body_len, req->body);
+    v = ecsb_http_headers_get(req->headers, "X-Amz-Target");
+    snprintf(f->target, sizeof f->target, "%s", v ? v : "");
+    v = ecsb_http_headers_get(req->headers, "Content-Type");
+    snprintf(f->ctype, sizeof f->ctype, "%s", v ? v : "");
+    v = ecsb_http_headers_get(req->headers, "Authorization");
+    snprintf(f->auth, sizeof f->auth, "%s", v ? v : "");
+    v = ecsb_http_headers_get(req->headers, "X-Amz-Security-Token");
+    snprintf(f->token, sizeof f->token, "%s", v ? v : "");
+    v = ecsb_http_headers_get(req->headers, "X-Amz-Date");
+    snprintf(f->date, sizeof f->date, "%s", v ? v : "");
+    size_t i = f->next++;
+    f->now_ms += 10;
+    if (i >= f->n || f->script[i].status == 0)
+        return ecsb_error_set(err, ECSB_ERR_HTTP, "connection reset");
+    resp->status = f->script[i].status;
+    ecsb_buf_puts(&resp->body, f->script[i].body);
+    return ECSB_OK;
+}
+
+static long long fake_mono(void *ctx) { return ((struct fake *)ctx)->now_ms; }
+static long long fake_wall(void *ctx) { (void)ctx; return 1440938160; } /* 2015-08-30T12:36:00Z */
+static void fake_sleep(void *ctx, long ms)
+{
+    struct fake *f = ctx;
+    f->now_ms += ms;
+    if (f->nsleeps < 16)
+        f->sleeps[f->nsleeps++] = ms;
+}
+static uint32_t fixed_rng(void *ctx) { (void)ctx; return 1000003; }
+
+static const char *const *env_table;
+static const char *fake_getenv(const char *name)
+{
+    for (const char *const *p = env_table; p && *p; p += 2)
+        if (strcmp(p[0], name) == 0)
+            return p[1];
+    return NULL;
+}
+
+static const char *const test_env[] = {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+                                       "AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                                       "AWS_SESSION_TOKEN", "SESSIONTOKENVALUE", "AWS_REGION", "us-east-1", NULL};
+
+static void setup(struct ecsb_aws_client *c, struct ecsb_cred_chain *chain, struct fake *f,
+                  const struct answer *s, size_t n)
+{
+    memset(f, 0, sizeof *f);
+    f->script = s;
+    f->n = n;
+    f->now_ms = 5000;
+    env_table = test_env;
+    ecsb_cred_chain_init(chain, NULL, fake_getenv);
+    struct ecsb_error err;
+    CHECK_INT_EQ(ecsb_aws_client_init(c, NULL, chain, NULL, fake_getenv, &err), ECSB_OK);
+    c->send = fake_send;
+    c->send_ctx = f;
+    c->clock.monotonic_ms = fake_mono;
+    c->clock.wall_time = fake_wall;
+    c->clock.sleep_ms = fake_sleep;
+    c->clock.ctx = f;
+    c->rng = fixed_rng;
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+TEST(request_is_signed_json_1_1)
+{
+    static const struct answer s[] = {{200, "{\"clusters\":[{\"clusterName\":\"default\"}],\"failures\":[]}"}};
+    struct ecsb_aws_client c;
+    struct ecsb_cred_chain chain;
+    struct fake f;
+    setup(&c, &chain, &f, s, N(s));
+    struct ecsb_json *doc = NULL;
+    struct ecsb_error err;
+    const char *names[] = {"default"};
+    CHECK_INT_EQ(ecsb_ecs_describe_clusters(&c, names, 1, &doc, &err), ECSB_OK);
+    CHECK_STR_EQ(ecsb_json_get_string(ecsb_json_at(ecsb_json_get(doc, "clusters"), 0), "clusterName"), "default");
+    CHECK_STR_EQ(f.url, "https://ecs.us-east-1.amazonaws.com/");
+    CHECK_STR_EQ(f.target, "AmazonEC2ContainerServiceV20141113.DescribeClusters");
+    CHECK_STR_EQ(f.ctype, "application/x-amz-json-1.1");
+    CHECK_STR_EQ(f.body, "{\"clusters\":[\"default\"]}");
+    CHECK_CONTAINS(f.auth, "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/ecs/aws4_request");
+    CHECK_STR_EQ(f.token, "SESSIONTOKENVALUE");
+    CHECK_STR_EQ(f.date, "20150830T123600Z");
+    CHECK_INT_EQ(c.last_attempts, 1);
+    ecsb_json_free(doc);
+    ecsb_cred_chain_free(&chain);
+}
+
+TEST(throttling_is_retried_until_success)
+{
+    static const struct answer s[] = {
+        {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"},
+        {503, "Service Unavailable"},
+        {0, NULL},
+        {200, "{\"Parameter\":{\"Name\":\"/p\",\"Value\":\"v1\"}}"},
+    };
+    struct ecsb_aws_client c;
+    struct ecsb_cred_chain chain;
+    struct fake f;
+    setup(&c, &chain, &f, s, N(s));
+    char *value = NULL;
+    struct ecsb_error err;
+    CHECK_INT_EQ(ecsb_ssm_get_parameter(&c, "/p", false, &value, &err), ECSB_OK);
+    CHECK_STR_EQ(value, "v1");
+    CHECK_STR_EQ(f.target, "AmazonSSM.GetParameter");
+    CHECK_CONTAINS(f.auth, "/us-east-1/ssm/aws4_request");
+    CHECK_INT_EQ(c.last_attempts, 4);
+    /* fixed RNG 1000003 mod (ceiling+1): ceilings 100, 200, 400 */
+    CHECK_INT_EQ(f.nsleeps, 3);
+    CHECK_INT_EQ(f.sleeps[0], 1000003 % 101);
+    CHECK_INT_EQ(f.sleeps[1], 1000003 % 201);
+    CHECK_INT_EQ(f.sleeps[2], 1000003 % 401);
+    free(value);
+    ecsb_cred_chain_free(&chain);
+}
+
+TEST(retries_are_bounded_by_attempts_and_deadline)
+{
+    static const struct answer s[] = {
+        {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"},
+        {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"},
+        {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"},
+        {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"},
+        {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"},
+        {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"},
+    };
+    struct ecsb_aws_client c;
+    struct ecsb_cred_chain chain;
+    struct fake f;
+    setup(&c, &chain, &f, s, N(s));
+    struct ecsb_error err;
+    CHECK_INT_EQ(ecsb_aws_call(&c, &ecsb_aws_ssm, "GetParameter", "{\"Name\":\"/p\"}", NULL, &err), ECSB_ERR_AWS);
+    CHECK_INT_EQ(c.last_attempts, 5);
+    CHECK_STR_EQ(err.message, "SSM GetParameter (us-east-1): ThrottlingException: Rate exceeded -- retries were "
+                              "exhausted while throttled: lower the request rate or raise the retry deadline "
+                              "(gave up after 5 attempts)");
+    ecsb_cred_chain_free(&chain);
+
+    setup(&c, &chain, &f, s, N(s));
+    c.retry.deadline_ms = 250; /* 10 ms per exchange; pauses of 2, 28, then 310 ms would pass it */
+    c.retry.max_attempts = 10;
+    CHECK_INT_EQ(ecsb_aws_call(&c, &ecsb_aws_ssm, "GetParameter", "{}", NULL, &err), ECSB_ERR_AWS);
+    CHECK(c.last_attempts < 6);
+    CHECK(f.now_ms - 5000 <= 250);
+    CHECK_CONTAINS(err.message, "retry deadline of 250 ms reached");
+    ecsb_cred_chain_free(&chain);
+}
+
+TEST(auth_errors_are_one_line_and_never_retried)
+{
+    static const struct answer s[] = {
+        {403, "<?xml version=\"1.0\"?><ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>The "
+              "request signature we calculated does not match.\nCanonical: x-amz-security-token:SESSIONTOKENVALUE "
+              "key wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY</Message></Error></ErrorResponse>"},
+    };
+    struct ecsb_aws_client c;
+    struct ecsb_cred_chain chain;
+    struct fake f;
+    setup(&c, &chain, &f, s, N(s));
+    struct ecsb_error err;
+    const char *names[] = {"default"};
+    CHECK_INT_EQ(ecsb_ecs_describe_clusters(&c, names, 1, NULL, &err), ECSB_ERR_AUTH);
+    CHECK_INT_EQ(c.last_attempts, 1);
+    CHECK(strncmp(err.message, "ECS DescribeClusters (us-east-1): SignatureDoesNotMatch: The request signature",
+                  78) == 0);
+    CHECK_CONTAINS(err.message, "-- check the secret access key");
+    CHECK(strchr(err.message, '\n') == NULL);
+    CHECK(strstr(err.message, "SESSIONTOKENVALUE") == NULL);
+    CHECK(strstr(err.message, "wJalrXUtnFEMI") == NULL);
+    ecsb_cred_chain_free(&chain);
+}
+
+TEST(paging_collects_every_page)
+{
+    static const struct answer s[] = {
+        {200, "{\"Parameters\":[{\"Name\":\"/t/a\"},{\"Name\":\"/t/b\"}],\"NextToken\":\"n1\"}"},
+        {200, "{\"Parameters\":[{\"Name\":\"/t/c\"}],\"NextToken\":\"n2\"}"},
+        {200, "{\"Parameters\":[{\"Name\":\"/t/d\"}]}"},
+    };
+    struct ecsb_aws_client c;
+    struct ecsb_cred_chain chain;
+    struct fake f;
+    setup(&c, &chain, &f, s, N(s));
+    struct ecsb_json *doc = NULL;
+    struct ecsb_error err;
+    CHECK_INT_EQ(ecsb_ssm_get_parameters_by_path(&c, "/t", true, &doc, &err), ECSB_OK);
+    struct ecsb_json *p = ecsb_json_get(doc, "Parameters");
+    CHECK(p && p->count == 4);
+    CHECK_STR_EQ(ecsb_json_get_string(ecsb_json_at(p, 3), "Name"), "/t/d");
+    CHECK_STR_EQ(f.body, "{\"Path\":\"/t\",\"Recursive\":true,\"MaxResults\":10,\"NextToken\":\"n2\"}");
+    ecsb_json_free(doc);
+    ecsb_cred_chain_free(&chain);
+}
+
+TEST(missing_region_and_credentials_are_clear)
+{
+    struct ecsb_aws_client c;
+    struct ecsb_cred_chain chain;
+    struct ecsb_error err;
+    env_table = NULL;
+    ecsb_cred_chain_init(&chain, NULL, fake_getenv);
+    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, NULL, fake_getenv, &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "set AWS_REGION");
+    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, "eu-west-1", fake_getenv, &err), ECSB_OK);
+    CHECK_INT_EQ(ecsb_aws_call(&c, &ecsb_aws_ecs, "ListClusters", NULL, NULL, &err), ECSB_ERR_AUTH);
+    CHECK_CONTAINS(err.message, "ECS ListClusters (eu-west-1): no AWS credentials");
+    static const char *const bad[] = {"AWS_MAX_ATTEMPTS", "0", NULL};
+    env_table = bad;
+    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, "eu-west-1", fake_getenv, &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "AWS_MAX_ATTEMPTS=0");
+}
+
+int main(void)
+{
+    RUN(request_is_signed_json_1_1);
+    RUN(throttling_is_retried_until_success);
+    RUN(retries_are_bounded_by_attempts_and_deadline);
+    RUN(auth_errors_are_one_line_and_never_retried);
+    RUN(paging_collects_every_page);
+    RUN(missing_region_and_credentials_are_clear);
+    return check_summary();
+}
