@@ -1,0 +1,3 @@
+Initialize-ECSAgent -Cluster "a`"b" -X:$true @"
+here
+"@ <# c #> $v = 1

@@ -1,0 +1,248 @@
+/* Legacy PowerShell reader: parameters, spellings, positions, ignored lines, errors. */
+#include <string.h>
+
+#include "check.h"
+#include "ecsb/psreader.h"
+
+static enum ecsb_status parse(const char *text, struct ecsb_settings *s, struct ecsb_error *err)
+{
+    ecsb_settings_init(s, "ud.ps1");
+    ecsb_error_clear(err);
+    return ecsb_psreader_parse(text, strlen(text), "ud.ps1", s, err);
+}
+
+static const char *val(const struct ecsb_settings *s, const char *section, const char *key)
+{
+    const struct ecsb_setting *it = ecsb_settings_find(s, section, key);
+    return it ? it->value : NULL;
+}
+
+static int count_warnings_containing(const struct ecsb_settings *s, const char *needle)
+{
+    int n = 0;
+    for (size_t i = 0; i < s->n_warnings; i++)
+        n += strstr(s->warnings[i], needle) != NULL;
+    return n;
+}
+
+TEST(basic_parameters_with_positions)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("Import-Module ECSTools\n"
+                       "Initialize-ECSAgent -Cluster 'prod' -EnableTaskIAMRole -LoggingDrivers '[\"json-file\"]'\n",
+                       &s, &err), ECSB_OK);
+    CHECK_INT_EQ(s.count, 3);
+    const struct ecsb_setting *c = ecsb_settings_find(&s, "cluster", "name");
+    CHECK(c != NULL);
+    if (c) {
+        CHECK_STR_EQ(c->value, "prod");
+        CHECK_INT_EQ(c->line, 2);
+        CHECK_INT_EQ(c->column, 31); /* first character inside the quotes */
+    }
+    CHECK_STR_EQ(val(&s, "agent", "task_iam_role"), "true");
+    CHECK_STR_EQ(val(&s, "agent", "logging_drivers"), "[\"json-file\"]");
+    CHECK_INT_EQ(s.n_ignored, 1); /* Import-Module ECSTools, with its reason */
+    CHECK_CONTAINS(s.ignored[0].reason, "ECSTools");
+    CHECK_INT_EQ(s.n_warnings, 0);
+    ecsb_settings_free(&s);
+}
+
+TEST(every_parameter_maps_to_its_key)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("Initialize-ECSAgent -Cluster c -EnableTaskIAMRole -EnableTaskENI -AwsvpcBlockIMDS "
+                       "-AwsvpcAdditionalLocalRoutes '[\"10.0.0.0/16\"]' -Version 1.2.3 -ExternalInstance "
+                       "-AWSDefaultRegion eu-west-1 -LoggingDrivers '[]'",
+                       &s, &err), ECSB_OK);
+    CHECK_STR_EQ(val(&s, "cluster", "name"), "c");
+    CHECK_STR_EQ(val(&s, "cluster", "region"), "eu-west-1");
+    CHECK_STR_EQ(val(&s, "agent", "version"), "1.2.3");
+    CHECK_STR_EQ(val(&s, "agent", "task_iam_role"), "true");
+    CHECK_STR_EQ(val(&s, "agent", "task_eni"), "true");
+    CHECK_STR_EQ(val(&s, "agent", "awsvpc_block_imds"), "true");
+    CHECK_STR_EQ(val(&s, "agent", "external"), "true");
+    CHECK_STR_EQ(val(&s, "agent", "awsvpc_additional_local_routes"), "[\"10.0.0.0/16\"]");
+    CHECK_STR_EQ(val(&s, "agent", "logging_drivers"), "[]");
+    CHECK_INT_EQ(s.count, 9);
+    ecsb_settings_free(&s);
+}
+
+TEST(dashes_case_switch_values_and_continuations)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("initialize-ecsagent \xE2\x80\x93" "cluster \"a\" `\n"
+                       "  \xE2\x80\x94" "ENABLETASKIAMROLE:$TRUE `\n"
+                       "  -EnableTaskENI:$false -AwsvpcBlockIMDS $True -ExternalInstance: $FALSE\n",
+                       &s, &err), ECSB_OK);
+    CHECK_STR_EQ(val(&s, "cluster", "name"), "a");
+    CHECK_STR_EQ(val(&s, "agent", "task_iam_role"), "true");
+    CHECK_STR_EQ(val(&s, "agent", "task_eni"), "false");
+    CHECK_STR_EQ(val(&s, "agent", "awsvpc_block_imds"), "true");
+    CHECK_STR_EQ(val(&s, "agent", "external"), "false");
+    const struct ecsb_setting *c = ecsb_settings_find(&s, "agent", "task_eni");
+    CHECK(c && c->line == 3);
+    c = ecsb_settings_find(&s, "cluster", "name");
+    CHECK(c && c->line == 1 && c->column == 31); /* the en dash counts as one column */
+    CHECK_INT_EQ(s.n_ignored, 0);
+    ecsb_settings_free(&s);
+}
+
+TEST(double_quote_escapes_and_single_quote_doubling)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("[Environment]::SetEnvironmentVariable(\"A\", \"x`\"y\"\"z`$\", \"Machine\")\n"
+                       "[Environment]::SetEnvironmentVariable('B', 'it''s', 'Machine')\n",
+                       &s, &err), ECSB_OK);
+    CHECK_STR_EQ(val(&s, "environment", "A"), "x\"y\"z$");
+    CHECK_STR_EQ(val(&s, "environment", "B"), "it's");
+    ecsb_settings_free(&s);
+}
+
+TEST(set_environment_variable_scopes)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("[Environment]::SetEnvironmentVariable(\"ECS_X\", $TRUE, \"Machine\")\n"
+                       "[System.Environment]::SetEnvironmentVariable(\"ECS_Y\", \"2m\", "
+                       "[System.EnvironmentVariableTarget]::Machine)\n"
+                       "[Environment]::SetEnvironmentVariable(\"ECS_U\", \"1\", \"User\")\n"
+                       "[Environment]::SetEnvironmentVariable(\"ECS_P\", \"1\")\n"
+                       "[Environment]::SetEnvironmentVariable(\"ECS_N\", $null, \"Machine\")\n"
+                       "$env:ECS_E = \"v\"\n",
+                       &s, &err), ECSB_OK);
+    CHECK_INT_EQ(s.count, 2);
+    CHECK_STR_EQ(val(&s, "environment", "ECS_X"), "true");
+    CHECK_STR_EQ(val(&s, "environment", "ECS_Y"), "2m");
+    const struct ecsb_setting *y = ecsb_settings_find(&s, "environment", "ECS_Y");
+    CHECK(y && y->line == 2 && y->column == 56);
+    CHECK_INT_EQ(s.n_ignored, 4);
+    if (s.n_ignored == 4) {
+        CHECK_INT_EQ(s.ignored[0].line, 3);
+        CHECK_CONTAINS(s.ignored[0].reason, "Machine");
+        CHECK_INT_EQ(s.ignored[1].line, 4);
+        CHECK_CONTAINS(s.ignored[2].reason, "removes");
+        CHECK_INT_EQ(s.ignored[3].line, 6);
+        CHECK_STR_EQ(s.ignored[3].text, "$env:ECS_E = \"v\"");
+        CHECK_CONTAINS(s.ignored[3].reason, "process-scope");
+    }
+    ecsb_settings_free(&s);
+}
+
+TEST(unrelated_lines_are_listed_comments_are_not)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("<powershell>\n# a comment\n<# block\n comment #>\n\nWrite-Host 'hi'; Get-Date\n"
+                       "$x = @\"\nhere \"string\"\n\"@\nif ($a) {\n  Restart-Service docker\n}\n</powershell>\n"
+                       "<persist>true</persist>\n",
+                       &s, &err), ECSB_OK);
+    CHECK_INT_EQ(s.count, 0);
+    CHECK_INT_EQ(s.n_ignored, 6);
+    if (s.n_ignored == 6) {
+        CHECK_STR_EQ(s.ignored[0].text, "Write-Host 'hi'");
+        CHECK_INT_EQ(s.ignored[0].line, 6);
+        CHECK_CONTAINS(s.ignored[0].reason, "not an ECS setting");
+        CHECK_STR_EQ(s.ignored[1].text, "Get-Date");
+        CHECK_INT_EQ(s.ignored[2].line, 7); /* the here-string assignment */
+        CHECK_STR_EQ(s.ignored[3].text, "if ($a)");
+        CHECK_STR_EQ(s.ignored[4].text, "Restart-Service docker");
+        CHECK_STR_EQ(s.ignored[5].text, "<persist>true</persist>");
+        CHECK_INT_EQ(s.ignored[5].line, 14);
+    }
+    ecsb_settings_free(&s);
+}
+
+TEST(tags_on_the_same_line_and_variables)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("<powershell>$c = 'from-var'\nInitialize-ECSAgent -Cluster $c</powershell>", &s, &err),
+                 ECSB_OK);
+    CHECK_STR_EQ(val(&s, "cluster", "name"), "from-var");
+    CHECK_INT_EQ(s.n_ignored, 1);
+    ecsb_settings_free(&s);
+}
+
+TEST(unknown_parameters_and_positionals_warn)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("Initialize-ECSAgent -Cluster a -Verbose -Frobnicate 3 stray -Cluster b", &s, &err), ECSB_OK);
+    CHECK_STR_EQ(val(&s, "cluster", "name"), "b");
+    CHECK_INT_EQ(count_warnings_containing(&s, "-Frobnicate is not known"), 1);
+    CHECK_INT_EQ(count_warnings_containing(&s, "-Verbose is not known"), 1);
+    CHECK_INT_EQ(count_warnings_containing(&s, "'stray' is not a named parameter"), 1);
+    CHECK_INT_EQ(count_warnings_containing(&s, "more than once"), 1);
+    CHECK_INT_EQ(count_warnings_containing(&s, "ud.ps1:1:32:"), 1); /* -Frobnicate's position */
+    ecsb_settings_free(&s);
+}
+
+TEST(errors_name_the_place_and_the_fix)
+{
+    static const struct { const char *text, *where, *what; } cases[] = {
+        {"Write-Host 'ok'\nInitialize-ECSAgent -Cluster 'prod\n", "ud.ps1:2:30:", "unterminated single-quoted"},
+        {"x\n  \"abc", "ud.ps1:2:3:", "unterminated double-quoted"},
+        {"<# never closed", "ud.ps1:1:1:", "block comment"},
+        {"$a = @'\nno end", "ud.ps1:1:6:", "here-string"},
+        {"Initialize-ECSAgent -LoggingDrivers '[\"json-file\",]'", "ud.ps1:1:37:", "not valid JSON"},
+        {"Initialize-ECSAgent -LoggingDrivers '{\"a\":1}'", "ud.ps1:1:37:", "array of strings"},
+        {"Initialize-ECSAgent -AwsvpcAdditionalLocalRoutes '[1]'", "ud.ps1:1:50:", "array of strings"},
+        {"Initialize-ECSAgent -Cluster", "ud.ps1:1:21:", "needs a value"},
+        {"Initialize-ECSAgent -Cluster $undefined", "ud.ps1:1:30:", "$undefined"},
+        {"Initialize-ECSAgent -EnableTaskIAMRole:maybe", "ud.ps1:1:21:", "switch"},
+        {"[Environment]::SetEnvironmentVariable(\"A\", \"b\", \"Machine\"", "ud.ps1:1:1:", "not closed"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ecsb_settings s;
+        struct ecsb_error err;
+        CHECK_INT_EQ(parse(cases[i].text, &s, &err), ECSB_ERR_INVALID);
+        CHECK_CONTAINS(err.message, cases[i].where);
+        CHECK_CONTAINS(err.message, cases[i].what);
+        CHECK_CONTAINS(err.message, "; "); /* what; how to fix */
+        CHECK_INT_EQ(s.count + s.n_ignored + s.n_warnings, 0); /* nothing half-written */
+        ecsb_settings_free(&s);
+    }
+}
+
+TEST(inside_a_block_warns)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("if ($true) { Initialize-ECSAgent -Cluster x }", &s, &err), ECSB_OK);
+    CHECK_STR_EQ(val(&s, "cluster", "name"), "x");
+    CHECK_INT_EQ(count_warnings_containing(&s, "unconditionally"), 1);
+    ecsb_settings_free(&s);
+}
+
+/* Found by fuzzing: a backtick before a lone CR made a token without progress. */
+TEST(stray_bytes_always_make_progress)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    static const char text[] = "`\rx\n`\nWrite-Host a\0b\n`";
+    ecsb_settings_init(&s, "ud.ps1");
+    CHECK_INT_EQ(ecsb_psreader_parse(text, sizeof text - 1, "ud.ps1", &s, &err), ECSB_OK);
+    CHECK_INT_EQ(s.count, 0);
+    CHECK(s.n_ignored >= 2);
+    ecsb_settings_free(&s);
+}
+
+int main(void)
+{
+    RUN(stray_bytes_always_make_progress);
+    RUN(basic_parameters_with_positions);
+    RUN(every_parameter_maps_to_its_key);
+    RUN(dashes_case_switch_values_and_continuations);
+    RUN(double_quote_escapes_and_single_quote_doubling);
+    RUN(set_environment_variable_scopes);
+    RUN(unrelated_lines_are_listed_comments_are_not);
+    RUN(tags_on_the_same_line_and_variables);
+    RUN(unknown_parameters_and_positionals_warn);
+    RUN(errors_name_the_place_and_the_fix);
+    RUN(inside_a_block_warns);
+    return check_summary();
+}
