@@ -139,6 +139,8 @@ int cmd_run(int argc, char **argv)
     if (!ctx.introspection_url || !*ctx.introspection_url)
         ctx.introspection_url = "http://127.0.0.1:51678/v1/metadata";
     int rc = parse_args(&ctx, argc, argv);
+    if (rc == ECSB_EXIT_OK)
+        rc = load_resolve_host(&ctx.opts, "run");
     if (rc != ECSB_EXIT_OK) {
         run_cleanup(&ctx);
         return rc < 0 ? ECSB_EXIT_OK : rc;

@@ -6,7 +6,6 @@
 
 #include "ecsb/config.h"
 #include "ecsb/fs.h"
-#include "ecsb/host.h"
 #include "ecsb/ini.h"
 #include "ecsb/userdata.h"
 
@@ -19,19 +18,6 @@ void load_options_init(struct load_options *o)
 void load_options_free(struct load_options *o)
 {
     ecsb_settings_free(&o->cli);
-}
-
-static int parse_build(struct load_options *o, const char *text)
-{
-    char *end = NULL;
-    unsigned long v = strtoul(text, &end, 10);
-    if (!*text || *end || v == 0 || v > 999999) {
-        fprintf(stderr, "ecs-bootstrap: --build '%s' is not a Windows build number (e.g. 20348)\n", text);
-        return -1;
-    }
-    o->build = (unsigned)v;
-    o->have_build = true;
-    return 1;
 }
 
 int load_parse_flag(struct load_options *o, int argc, char **argv, int *i)
@@ -53,9 +39,9 @@ int load_parse_flag(struct load_options *o, int argc, char **argv, int *i)
     else if (!strcmp(flag, "--config"))
         o->config_file = value;
     else if (!strcmp(flag, "--build"))
-        return parse_build(o, value);
+        o->host.build_arg = value;
     else if (!strcmp(flag, "--installation-type"))
-        o->installation_type = value;
+        o->host.itype_arg = value;
     else {
         struct ecsb_error err = {0};
         if (ecsb_config_parse_assignment(value, &o->cli, &err) != ECSB_OK) {
@@ -124,21 +110,18 @@ static enum ecsb_status load_userdata(const struct load_options *o, struct ecsb_
     return st;
 }
 
-static enum ecsb_status load_host(const struct load_options *o, unsigned *build, char *itype, size_t cap,
-                                  struct ecsb_error *err)
+int load_resolve_host(struct load_options *o, const char *cmd)
 {
-    if (o->have_build) {
-        *build = o->build;
-        snprintf(itype, cap, "%s", o->installation_type ? o->installation_type : "");
-        return ECSB_OK;
-    }
-    struct ecsb_os_version v;
-    enum ecsb_status st = ecsb_host_os_version(&v, err);
-    if (st != ECSB_OK)
-        return st;
-    *build = v.build;
-    snprintf(itype, cap, "%s", v.installation_type);
-    return ECSB_OK;
+    return host_facts_resolve(&o->host, cmd);
+}
+
+enum ecsb_status load_open_imds(struct ecsb_http **http, struct ecsb_imds *imds, struct ecsb_error *err)
+{
+    if (ecsb_http_new(http, err) != ECSB_OK)
+        return err->code;
+    struct ecsb_imds_config cfg;
+    ecsb_imds_config_defaults(&cfg);
+    return ecsb_imds_init(imds, *http, &cfg, NULL, err);
 }
 
 /* The region: configured (any layer), else IMDS. NULL when neither knows. */
@@ -165,14 +148,11 @@ enum ecsb_status load_plan(const struct load_options *o, struct ecsb_imds *imds,
         st = load_userdata(o, imds, &userdata, err);
     else
         ecsb_settings_init(&userdata, "user data");
-    unsigned build = 0;
-    char itype[64] = "";
-    if (st == ECSB_OK)
-        st = load_host(o, &build, itype, sizeof itype, err);
     if (st == ECSB_OK) {
         const struct ecsb_settings *layers[] = {&baked, &userdata, &o->cli};
         char *region = load_region(layers, 3, imds);
-        struct ecsb_plan_input in = {layers, 3, build, itype[0] ? itype : NULL, region};
+        const char *itype = o->host.installation_type[0] ? o->host.installation_type : NULL;
+        struct ecsb_plan_input in = {layers, 3, o->host.build, itype, region};
         st = ecsb_plan_build(&in, out, err);
         free(region);
     }

@@ -10,6 +10,7 @@
 #include "ecsb/imds.h"
 #include "ecsb/plan.h"
 #include "ecsb/settings.h"
+#include "host_flags.h"
 
 #ifdef _WIN32
 #define ECSB_DEFAULT_CONFIG_FILE "C:\\ProgramData\\Amazon\\ECS\\ecs-bootstrap.ini"
@@ -21,9 +22,7 @@ struct load_options {
     const char *userdata_file;     /* NULL: fetch from IMDS */
     const char *config_file;       /* NULL: ECSB_DEFAULT_CONFIG_FILE, fine if missing */
     struct ecsb_settings cli;      /* the --set layer */
-    bool have_build;
-    unsigned build;
-    const char *installation_type;
+    struct host_facts host;        /* --build/--installation-type, else the OS */
 };
 
 #define LOAD_FLAGS_HELP                                                                  \
@@ -41,7 +40,14 @@ void load_options_free(struct load_options *o);
  * (message already on stderr). */
 int load_parse_flag(struct load_options *o, int argc, char **argv, int *i);
 
-/* Reads every layer and builds the plan. imds is used for user data (when no
+/* Resolves the host's build (flags, else the OS). Returns an exit code; on
+ * failure the message, naming `cmd`, is already on stderr. */
+int load_resolve_host(struct load_options *o, const char *cmd);
+
+/* Opens an HTTP client and an IMDSv2 client on it (no request is made yet). */
+enum ecsb_status load_open_imds(struct ecsb_http **http, struct ecsb_imds *imds, struct ecsb_error *err);
+
+/* Reads every layer and builds the plan (call load_resolve_host first). imds is used for user data (when no
  * --userdata) and for the region when none is configured; it may be NULL when
  * neither is needed. Bad input is ECSB_ERR_INVALID naming the place. */
 enum ecsb_status load_plan(const struct load_options *o, struct ecsb_imds *imds, struct ecsb_plan *out,

@@ -30,13 +30,13 @@ static void fill_target(const struct run_ctx *ctx, struct ecsb_agent_env_target 
     t->broadcast = true;
 }
 
-/* A variable is the user's when the plan says so, or when the host already holds a
- * value we did not write. */
+/* A variable is the user's when the host already holds a value we did not write
+ * (on Windows, e.g. SetEnvironmentVariable(..., "Machine") before the run). Values
+ * from [environment] are the user's too, but they are ours to write: the plan has
+ * already let them win over derived ones. */
 static bool held_by_user(const struct ecsb_agent_env_target *t, const struct ecsb_envfile *managed,
                          const struct ecsb_agentenv_var *v)
 {
-    if (v->user_set)
-        return true;
 #ifdef _WIN32
     char *current = NULL;
     struct ecsb_error err = {0};
@@ -47,7 +47,7 @@ static bool held_by_user(const struct ecsb_agent_env_target *t, const struct ecs
     free(current);
     return users;
 #else
-    (void)t, (void)managed; /* the POSIX env file is ours alone */
+    (void)t, (void)managed, (void)v; /* the POSIX env file is ours alone */
     return false;
 #endif
 }

@@ -19,20 +19,6 @@ enum ecsb_status run_ensure_parent_dir(const char *path, struct ecsb_error *err)
     return st;
 }
 
-/* IMDS is needed only for user data (no --userdata), the region, or credentials;
- * the client is cheap to create and connects on first use. */
-static enum ecsb_status open_clients(struct run_ctx *ctx, struct ecsb_error *err)
-{
-    if (ecsb_http_new(&ctx->http, err) != ECSB_OK)
-        return err->code;
-    struct ecsb_imds_config cfg;
-    ecsb_imds_config_defaults(&cfg);
-    if (ecsb_imds_init(&ctx->imds, ctx->http, &cfg, NULL, err) != ECSB_OK)
-        return err->code;
-    ctx->have_imds = true;
-    return ECSB_OK;
-}
-
 static void open_log_file(struct run_ctx *ctx)
 {
     const char *dir = ctx->plan.config.paths.log_dir;
@@ -57,8 +43,11 @@ static const char *plan_region(const struct ecsb_plan *plan)
 enum ecsb_status run_phase_config(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail)
 {
     struct ecsb_error err = {0};
-    if (open_clients(ctx, &err) != ECSB_OK)
+    /* IMDS serves user data (without --userdata), the region and the role's
+     * credentials; the client connects on first use. */
+    if (load_open_imds(&ctx->http, &ctx->imds, &err) != ECSB_OK)
         return run_fail(ctx, ECSB_EXIT_FAILURE, err.code, err.message);
+    ctx->have_imds = true;
     enum ecsb_status st = load_plan(&ctx->opts, &ctx->imds, &ctx->plan, &err);
     if (st != ECSB_OK) {
         bool bad_input = st == ECSB_ERR_INVALID || st == ECSB_ERR_LIMIT || st == ECSB_ERR_NOT_FOUND;

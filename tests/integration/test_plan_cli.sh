@@ -3,6 +3,8 @@
 # userdata/examples/ (whatever exists) plus the baked INI example, checked with jq.
 # Needs no services. Ends with "N passed, M failed".
 set -u
+# plan without --userdata asks IMDS; this host has none.
+export AWS_EC2_METADATA_DISABLED=true
 cd "$(dirname "$0")/../.."
 B=${ECSB_BUILD:-$PWD/build/posix}/ecs-bootstrap
 pass=0 fail=0
