@@ -21,10 +21,10 @@ test: all                        ## unit tests, native
 test-windows: windows            ## the same unit tests under Wine
 	@tests/run-unit.sh build/windows wine
 test-asan: asan                  ## unit tests under ASan+UBSan
-	@tests/run-unit.sh build/asan native
+	@tests/run-unit.sh build/asan asan
 test-valgrind: all               ## unit tests under valgrind memcheck
 	@tests/run-unit.sh build/posix valgrind
-test-integration: all            ## integration tests against moto, the fake IMDS and botocore
+test-integration: all windows            ## integration tests against moto, the fake IMDS and botocore
 	@tests/integration/run.sh build/posix
 test-e2e: all                    ## the boot-flow end-to-end suite alone
 	@tests/e2e/run.sh build/posix

@@ -4,8 +4,10 @@
 
 #ifdef _WIN32
 #define ECSB_DEFAULT_STATUS_FILE "C:\\ProgramData\\Amazon\\ECS\\ecs-bootstrap-status.json"
+#define ECSB_DEFAULT_STATE_DIR "C:\\ProgramData\\Amazon\\ECS\\bootstrap"
 #else
 #define ECSB_DEFAULT_STATUS_FILE "/var/lib/ecs-bootstrap/status.json"
+#define ECSB_DEFAULT_STATE_DIR "/var/lib/ecs-bootstrap"
 #endif
 
 #endif

@@ -36,8 +36,12 @@ static void attributes(struct ecsb_json_writer *w, const struct ecsb_ecs_attribu
             ecsb_jw_string(w, attrs[i].value);
         }
         if (attrs[i].target_id) {
-            ecsb_jw_key(w, "targetType");
-            ecsb_jw_string(w, "container-instance");
+            /* targetType is only needed with a short id; a full ARN names its own type
+             * (and moto then looks the ARN up as given). */
+            if (strncmp(attrs[i].target_id, "arn:", 4) != 0) {
+                ecsb_jw_key(w, "targetType");
+                ecsb_jw_string(w, "container-instance");
+            }
             ecsb_jw_key(w, "targetId");
             ecsb_jw_string(w, attrs[i].target_id);
         }

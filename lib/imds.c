@@ -29,6 +29,9 @@ enum ecsb_status ecsb_imds_init(struct ecsb_imds *m, struct ecsb_http *http, con
     if (m->cfg.token_ttl_s < 1 || m->cfg.token_ttl_s > 21600)
         return ecsb_error_set(err, ECSB_ERR_INVALID, "IMDS token TTL %ld is out of range -- use 1..21600 seconds",
                               m->cfg.token_ttl_s);
+    /* The SDKs' switch for hosts without IMDS (development machines, containers). */
+    const char *disabled = ecsb_env(env, "AWS_EC2_METADATA_DISABLED");
+    m->disabled = disabled && ecsb_strcaseeq(disabled, "true");
     const char *ep = m->cfg.endpoint;
     if (!ep)
         ep = ecsb_env(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT");
@@ -230,6 +233,10 @@ static enum ecsb_status get_with_deadline(struct ecsb_imds *m, const char *path,
 
 enum ecsb_status ecsb_imds_get(struct ecsb_imds *m, const char *path, struct ecsb_buf *out, struct ecsb_error *err)
 {
+    if (m->disabled)
+        return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED,
+                              "IMDS %s: the instance metadata service is disabled (AWS_EC2_METADATA_DISABLED=true)",
+                              path);
     return get_with_deadline(m, path, out, err);
 }
 
@@ -238,7 +245,7 @@ enum ecsb_status ecsb_imds_user_data(struct ecsb_imds *m, struct ecsb_buf *out, 
 {
     enum ecsb_status st = ecsb_imds_get(m, "/latest/user-data", out, err);
     *present = st == ECSB_OK;
-    if (st == ECSB_ERR_NOT_FOUND) {
+    if (st == ECSB_ERR_NOT_FOUND || m->disabled) { /* disabled: no user data to read */
         ecsb_buf_reset(out);
         ecsb_error_clear(err);
         return ECSB_OK;

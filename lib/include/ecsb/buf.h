@@ -4,6 +4,8 @@
 #ifndef ECSB_BUF_H
 #define ECSB_BUF_H
 
+#include "ecsb/compiler.h"
+
 #include <stdarg.h>
 #include <stddef.h>
 
@@ -18,9 +20,7 @@ struct ecsb_buf {
 void ecsb_buf_append(struct ecsb_buf *b, const void *bytes, size_t n);
 void ecsb_buf_puts(struct ecsb_buf *b, const char *s);
 void ecsb_buf_putc(struct ecsb_buf *b, char c);
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
+ECSB_PRINTF(2, 3)
 void ecsb_buf_printf(struct ecsb_buf *b, const char *fmt, ...);
 void ecsb_buf_vprintf(struct ecsb_buf *b, const char *fmt, va_list ap);
 void ecsb_buf_reset(struct ecsb_buf *b);              /* len = 0, keeps memory */

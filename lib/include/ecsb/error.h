@@ -3,6 +3,8 @@
 #ifndef ECSB_ERROR_H
 #define ECSB_ERROR_H
 
+#include "ecsb/compiler.h"
+
 #include <stddef.h>
 
 enum ecsb_status {
@@ -26,15 +28,11 @@ struct ecsb_error {
 
 /* Sets the error and returns its code, so callers can `return ecsb_error_set(...)`.
  * err may be NULL. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
+ECSB_PRINTF(3, 4)
 enum ecsb_status ecsb_error_set(struct ecsb_error *err, enum ecsb_status code, const char *fmt, ...);
 
 /* Prefixes the message with context ("while reading X: "). Returns the code. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
+ECSB_PRINTF(2, 3)
 enum ecsb_status ecsb_error_prefix(struct ecsb_error *err, const char *fmt, ...);
 
 void ecsb_error_clear(struct ecsb_error *err);

@@ -39,6 +39,7 @@ struct ecsb_imds {
     struct ecsb_imds_config cfg;
     char *token;              /* current session token, or NULL */
     long long token_expires_ms; /* monotonic ms after which the token is not used */
+    bool disabled;            /* AWS_EC2_METADATA_DISABLED=true: answer without asking */
     int token_fetches;        /* counters for tests and diagnostics */
     int requests;
 };

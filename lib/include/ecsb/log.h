@@ -5,6 +5,8 @@
 #ifndef ECSB_LOG_H
 #define ECSB_LOG_H
 
+#include "ecsb/compiler.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
@@ -25,9 +27,7 @@ void ecsb_log_init(struct ecsb_log *log, FILE *console);
 /* Appends to path (creating its directory is the caller's job). Returns 0 or -1. */
 int ecsb_log_open_file(struct ecsb_log *log, const char *path);
 void ecsb_log_redact(struct ecsb_log *log, const char *secret);
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
+ECSB_PRINTF(3, 4)
 void ecsb_log(struct ecsb_log *log, enum ecsb_log_level level, const char *fmt, ...);
 void ecsb_log_close(struct ecsb_log *log);
 

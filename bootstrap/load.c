@@ -1,0 +1,162 @@
+#include "load.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ecsb/config.h"
+#include "ecsb/fs.h"
+#include "ecsb/ini.h"
+#include "ecsb/userdata.h"
+
+void load_options_init(struct load_options *o)
+{
+    memset(o, 0, sizeof *o);
+    ecsb_settings_init(&o->cli, "command line");
+}
+
+void load_options_free(struct load_options *o)
+{
+    ecsb_settings_free(&o->cli);
+}
+
+int load_parse_flag(struct load_options *o, int argc, char **argv, int *i)
+{
+    const char *flag = argv[*i];
+    static const char *const with_value[] = {"--userdata", "--config", "--set", "--build", "--installation-type"};
+    bool known = false;
+    for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
+        known = known || !strcmp(flag, with_value[k]);
+    if (!known)
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "ecs-bootstrap: %s needs a value\n", flag);
+        return -1;
+    }
+    const char *value = argv[++*i];
+    if (!strcmp(flag, "--userdata"))
+        o->userdata_file = value;
+    else if (!strcmp(flag, "--config"))
+        o->config_file = value;
+    else if (!strcmp(flag, "--build"))
+        o->host.build_arg = value;
+    else if (!strcmp(flag, "--installation-type"))
+        o->host.itype_arg = value;
+    else {
+        struct ecsb_error err = {0};
+        if (ecsb_config_parse_assignment(value, &o->cli, &err) != ECSB_OK) {
+            fprintf(stderr, "ecs-bootstrap: --set %s: %s\n", value, err.message);
+            return -1;
+        }
+    }
+    return 1;
+}
+
+/* The baked file: an explicit --config must exist; the default path may not. */
+static enum ecsb_status load_config_file(const struct load_options *o, struct ecsb_settings *layer,
+                                         struct ecsb_error *err)
+{
+    const char *path = o->config_file ? o->config_file : ECSB_DEFAULT_CONFIG_FILE;
+    ecsb_settings_init(layer, path);
+    char *text = NULL;
+    enum ecsb_status st = ecsb_fs_read(path, &text, NULL, err);
+    if (st == ECSB_ERR_NOT_FOUND && !o->config_file)
+        return ECSB_OK;
+    if (st != ECSB_OK)
+        return st;
+    st = ecsb_settings_from_ini(text, layer, err);
+    free(text);
+    return st;
+}
+
+static enum ecsb_status read_stdin(char **data, size_t *len)
+{
+    struct ecsb_buf b = ECSB_BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0 && b.len <= ECSB_USERDATA_MAX)
+        ecsb_buf_append(&b, chunk, n);
+    *len = b.len;
+    *data = ecsb_buf_detach(&b);
+    return ECSB_OK;
+}
+
+/* User data: a file, stdin, or IMDS (where 404 means the instance has none). */
+static enum ecsb_status load_userdata(const struct load_options *o, struct ecsb_imds *imds,
+                                      struct ecsb_settings *layer, struct ecsb_error *err)
+{
+    ecsb_settings_init(layer, o->userdata_file && strcmp(o->userdata_file, "-") ? o->userdata_file : "user data");
+    char *data = NULL;
+    size_t len = 0;
+    enum ecsb_status st = ECSB_OK;
+    if (o->userdata_file && !strcmp(o->userdata_file, "-")) {
+        st = read_stdin(&data, &len);
+    } else if (o->userdata_file) {
+        st = ecsb_fs_read(o->userdata_file, &data, &len, err);
+    } else if (imds) {
+        struct ecsb_buf b = ECSB_BUF_INIT;
+        bool present = false;
+        st = ecsb_imds_user_data(imds, &b, &present, err);
+        if (st != ECSB_OK)
+            ecsb_error_prefix(err, "reading user data from the instance metadata service: ");
+        len = b.len;
+        data = ecsb_buf_detach(&b);
+        if (st == ECSB_OK && !present)
+            len = 0;
+    }
+    if (st == ECSB_OK && len > 0)
+        st = ecsb_userdata_parse(data, len, layer, err);
+    free(data);
+    return st;
+}
+
+int load_resolve_host(struct load_options *o, const char *cmd)
+{
+    return host_facts_resolve(&o->host, cmd);
+}
+
+enum ecsb_status load_open_imds(struct ecsb_http **http, struct ecsb_imds *imds, struct ecsb_error *err)
+{
+    if (ecsb_http_new(http, err) != ECSB_OK)
+        return err->code;
+    struct ecsb_imds_config cfg;
+    ecsb_imds_config_defaults(&cfg);
+    return ecsb_imds_init(imds, *http, &cfg, NULL, err);
+}
+
+/* The region: configured (any layer), else IMDS. NULL when neither knows. */
+static char *load_region(const struct ecsb_settings *const *layers, size_t n, struct ecsb_imds *imds)
+{
+    for (size_t i = n; i-- > 0;) {
+        const struct ecsb_setting *s = ecsb_settings_find(layers[i], "cluster", "region");
+        if (s)
+            return NULL; /* configured: the plan takes it from the layers */
+    }
+    char *region = NULL;
+    struct ecsb_error ignored = {0};
+    if (imds && ecsb_imds_region(imds, &region, &ignored) == ECSB_OK)
+        return region;
+    return NULL;
+}
+
+enum ecsb_status load_plan(const struct load_options *o, struct ecsb_imds *imds, struct ecsb_plan *out,
+                           struct ecsb_error *err)
+{
+    struct ecsb_settings baked, userdata;
+    enum ecsb_status st = load_config_file(o, &baked, err);
+    if (st == ECSB_OK)
+        st = load_userdata(o, imds, &userdata, err);
+    else
+        ecsb_settings_init(&userdata, "user data");
+    if (st == ECSB_OK) {
+        const struct ecsb_settings *layers[] = {&baked, &userdata, &o->cli};
+        char *region = load_region(layers, 3, imds);
+        const char *itype = o->host.installation_type[0] ? o->host.installation_type : NULL;
+        struct ecsb_plan_input in = {layers, 3, o->host.build, itype, region};
+        st = ecsb_plan_build(&in, out, err);
+        free(region);
+    }
+    ecsb_settings_free(&baked);
+    ecsb_settings_free(&userdata);
+    return st;
+}

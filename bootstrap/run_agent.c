@@ -1,0 +1,165 @@
+/* Phases 3 and 4: write the agent's environment where it reads it, then install
+ * (or update) the AmazonECS service and start it. Variables the user set before us
+ * (machine scope on Windows, [environment] in any layer) are never overwritten. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "ecsb/agent_env.h"
+#include "ecsb/fs.h"
+#include "run.h"
+
+#define AGENT_SERVICE "AmazonECS"
+#define MANAGED_FILE "managed-environment"
+
+/* What we wrote last time, so a machine-scope value that differs from it (or that
+ * we never wrote) is recognised as the user's and left alone. */
+static char *managed_path(const struct run_ctx *ctx)
+{
+    struct ecsb_buf b = ECSB_BUF_INIT;
+    ecsb_buf_printf(&b, "%s%c%s", ctx->state_dir, strchr(ctx->state_dir, '\\') ? '\\' : '/', MANAGED_FILE);
+    return ecsb_buf_detach(&b);
+}
+
+static void fill_target(const struct run_ctx *ctx, struct ecsb_agent_env_target *t, const char *service)
+{
+    memset(t, 0, sizeof *t);
+    t->env_file = ctx->plan.config.paths.env_file;
+    t->service_name = service;
+    t->broadcast = true;
+}
+
+/* A variable is the user's when the host already holds a value we did not write
+ * (on Windows, e.g. SetEnvironmentVariable(..., "Machine") before the run). Values
+ * from [environment] are the user's too, but they are ours to write: the plan has
+ * already let them win over derived ones. */
+static bool held_by_user(const struct ecsb_agent_env_target *t, const struct ecsb_envfile *managed,
+                         const struct ecsb_agentenv_var *v)
+{
+#ifdef _WIN32
+    char *current = NULL;
+    struct ecsb_error err = {0};
+    if (ecsb_agent_env_get(t, v->name, &current, &err) != ECSB_OK)
+        return false;
+    const char *ours = ecsb_envfile_get(managed, v->name);
+    bool users = !ours || strcmp(ours, current) != 0;
+    free(current);
+    return users;
+#else
+    (void)t, (void)managed, (void)v; /* the POSIX env file is ours alone */
+    return false;
+#endif
+}
+
+static void count_results(const struct ecsb_env_var *vars, size_t n, struct ecsb_buf *detail)
+{
+    size_t counts[4] = {0};
+    for (size_t i = 0; i < n; i++)
+        counts[vars[i].result]++;
+    ecsb_buf_printf(detail, "%zu variables: %zu added, %zu updated, %zu unchanged, %zu set by the user (kept)", n,
+                    counts[ECSB_ENV_ADDED], counts[ECSB_ENV_UPDATED], counts[ECSB_ENV_UNCHANGED],
+                    counts[ECSB_ENV_USER_SET]);
+}
+
+static enum ecsb_status save_managed(struct run_ctx *ctx, const struct ecsb_env_var *vars, size_t n,
+                                     struct ecsb_error *err)
+{
+    struct ecsb_envfile f = ECSB_ENVFILE_INIT;
+    for (size_t i = 0; i < n; i++)
+        if (vars[i].result != ECSB_ENV_USER_SET)
+            ecsb_envfile_set(&f, vars[i].name, vars[i].value);
+    struct ecsb_buf text = ECSB_BUF_INIT;
+    ecsb_envfile_render(&f, "variables ecs-bootstrap wrote; others are the user's", &text);
+    char *path = managed_path(ctx);
+    enum ecsb_status st = ecsb_fs_mkdirs(ctx->state_dir, err);
+    if (st == ECSB_OK)
+        st = ecsb_fs_write_atomic(path, text.data, text.len, err);
+    free(path);
+    ecsb_buf_free(&text);
+    ecsb_envfile_free(&f);
+    return st;
+}
+
+/* Applies the plan's environment; service = NULL writes machine scope / env file
+ * only, a name also writes that service's own Environment block (Windows). */
+static enum ecsb_status apply_env(struct run_ctx *ctx, const char *service, bool *changed, struct ecsb_buf *detail)
+{
+    struct ecsb_agent_env_target target;
+    fill_target(ctx, &target, service);
+    struct ecsb_envfile managed = ECSB_ENVFILE_INIT;
+    struct ecsb_error err = {0};
+    char *path = managed_path(ctx);
+    enum ecsb_status st = ecsb_envfile_load(path, &managed, &err);
+    free(path);
+    const struct ecsb_agentenv *env = &ctx->plan.env;
+    struct ecsb_env_var *vars = ecsb_xcalloc(env->count, sizeof *vars);
+    for (size_t i = 0; st == ECSB_OK && i < env->count; i++) {
+        vars[i].name = env->vars[i].name;
+        vars[i].value = env->vars[i].value;
+        vars[i].user_set = held_by_user(&target, &managed, &env->vars[i]);
+    }
+    struct ecsb_env_apply_report rep = {0};
+    if (st == ECSB_OK)
+        st = ecsb_agent_env_apply(&target, vars, env->count, &rep, &err);
+    if (st == ECSB_OK && detail)
+        count_results(vars, env->count, detail);
+    if (st == ECSB_OK && rep.changed)
+        st = save_managed(ctx, vars, env->count, &err);
+    *changed = rep.changed;
+    free(vars);
+    ecsb_envfile_free(&managed);
+    if (st != ECSB_OK)
+        return run_fail(ctx, ECSB_EXIT_FAILURE, st, err.message);
+    return ECSB_OK;
+}
+
+enum ecsb_status run_phase_agent_config(struct run_ctx *ctx, enum ecsb_phase_result *result,
+                                        struct ecsb_buf *detail)
+{
+    enum ecsb_status st = apply_env(ctx, NULL, &ctx->env_changed, detail);
+    *result = ctx->env_changed ? ECSB_PHASE_CHANGED : ECSB_PHASE_UNCHANGED;
+    return st;
+}
+
+static enum ecsb_status restart_if_running(struct run_ctx *ctx, struct ecsb_buf *detail)
+{
+    struct ecsb_service_status st = {0};
+    struct ecsb_error err = {0};
+    bool changed = false;
+    if (ecsb_service_query(ctx->services, AGENT_SERVICE, &st, &err) != ECSB_OK || st.state != ECSB_SVC_RUNNING)
+        return ECSB_OK;
+    ecsb_log(&ctx->log, ECSB_LOG_INFO, "restarting %s to apply the new configuration", AGENT_SERVICE);
+    if (ecsb_service_stop(ctx->services, AGENT_SERVICE, 60000, &changed, &err) != ECSB_OK)
+        return run_fail(ctx, ECSB_EXIT_AGENT, err.code, err.message);
+    ecsb_buf_puts(detail, "restarted for new configuration, ");
+    return ECSB_OK;
+}
+
+enum ecsb_status run_phase_service(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail)
+{
+    struct ecsb_service_spec spec;
+    ecsb_service_spec_amazonecs(&spec, ctx->plan.config.paths.agent_dir);
+    spec.env_file = ctx->plan.config.paths.env_file;
+    struct ecsb_error err = {0};
+    bool installed = false, env_changed = false, started = false;
+    enum ecsb_status st = ecsb_service_ensure(ctx->services, &spec, &installed, &err);
+    ecsb_service_spec_release(&spec);
+    if (st != ECSB_OK)
+        return run_fail(ctx, ECSB_EXIT_AGENT, st, err.message);
+#ifdef _WIN32
+    st = apply_env(ctx, AGENT_SERVICE, &env_changed, NULL); /* the service's own Environment block */
+    if (st != ECSB_OK)
+        return st;
+#endif
+    /* A running agent read its environment when it started: restart it to apply a change. */
+    if ((installed || env_changed || ctx->env_changed) && restart_if_running(ctx, detail) != ECSB_OK)
+        return ECSB_ERR_PLATFORM;
+    st = ecsb_service_start(ctx->services, AGENT_SERVICE, 60000, &started, &err);
+    if (st != ECSB_OK)
+        return run_fail(ctx, ECSB_EXIT_AGENT, st, err.message);
+    ecsb_buf_printf(detail, "%s %s, %s", AGENT_SERVICE, installed ? "installed/updated" : "already configured",
+                    started ? "started" : "already running");
+    *result = installed || started ? ECSB_PHASE_CHANGED : ECSB_PHASE_UNCHANGED;
+    return ECSB_OK;
+}

@@ -1,0 +1,132 @@
+/* Phase 2: fail fast, one clear line each, before touching the host: region,
+ * credentials, the cluster, the Docker engine, the agent's ports. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "ecsb/json.h"
+#include "ecsb/preflight.h"
+#include "run.h"
+
+#define DOCKER_SERVICE "docker"
+#define AGENT_SERVICE "AmazonECS"
+
+static enum ecsb_status check_credentials(struct run_ctx *ctx, struct ecsb_buf *detail)
+{
+    struct ecsb_error err = {0};
+    ecsb_cred_chain_init(&ctx->creds, &ctx->imds, NULL);
+    const struct ecsb_credentials *creds = NULL;
+    if (ecsb_cred_chain_get(&ctx->creds, &creds, &err) != ECSB_OK) {
+        ecsb_error_prefix(&err, "no AWS credentials: ");
+        ecsb_buf_printf(detail, "credentials");
+        return run_fail(ctx, ECSB_EXIT_PREFLIGHT, ECSB_ERR_AUTH, err.message);
+    }
+    /* A second line of defence: the logger masks these should one ever reach it. */
+    ecsb_log_redact(&ctx->log, creds->secret_access_key);
+    ecsb_log_redact(&ctx->log, creds->session_token);
+    if (ecsb_aws_client_init(&ctx->aws, ctx->http, &ctx->creds, ctx->region, NULL, &err) != ECSB_OK)
+        return run_fail(ctx, ECSB_EXIT_PREFLIGHT, err.code, err.message);
+    ecsb_buf_printf(detail, "credentials from %s", creds->source ? creds->source : "the chain");
+    return ECSB_OK;
+}
+
+/* Stopping a running agent when its cluster is gone: it would only exit 5 later,
+ * and a running service would tell the operator the wrong story. */
+static void stop_agent_quietly(struct run_ctx *ctx)
+{
+    struct ecsb_error err = {0};
+    bool changed = false;
+    if (!ctx->services && ecsb_service_mgr_open(ctx->state_dir, &ctx->services, &err) != ECSB_OK)
+        return;
+    if (ecsb_service_stop(ctx->services, AGENT_SERVICE, 30000, &changed, &err) == ECSB_OK && changed)
+        ecsb_log(&ctx->log, ECSB_LOG_INFO, "stopped the %s service: its cluster does not exist", AGENT_SERVICE);
+}
+
+static enum ecsb_status check_cluster(struct run_ctx *ctx, struct ecsb_buf *detail)
+{
+    const char *name = ctx->plan.config.cluster.name;
+    const char *names[] = {name};
+    struct ecsb_json *resp = NULL;
+    struct ecsb_error err = {0};
+    enum ecsb_status st = ecsb_ecs_describe_clusters(&ctx->aws, names, 1, &resp, &err);
+    if (st != ECSB_OK) {
+        bool auth = st == ECSB_ERR_AUTH;
+        return run_fail(ctx, auth ? ECSB_EXIT_PREFLIGHT : ECSB_EXIT_AWS, st, err.message);
+    }
+    const struct ecsb_json *cluster = ecsb_json_at(ecsb_json_get(resp, "clusters"), 0);
+    const char *status = ecsb_json_get_string(cluster, "status");
+    bool active = status && !strcmp(status, "ACTIVE");
+    ecsb_json_free(resp);
+    if (!active) {
+        struct ecsb_buf msg = ECSB_BUF_INIT;
+        ecsb_buf_printf(&msg,
+                        "cluster '%s' %s in region %s: create it (aws ecs create-cluster --cluster-name %s "
+                        "--region %s) or set [cluster] name to an existing cluster",
+                        name, status ? "is not ACTIVE" : "does not exist", ctx->region, name, ctx->region);
+        stop_agent_quietly(ctx);
+        run_fail(ctx, ECSB_EXIT_PREFLIGHT, ECSB_ERR_NOT_FOUND, msg.data);
+        ecsb_buf_free(&msg);
+        return ECSB_ERR_NOT_FOUND;
+    }
+    ecsb_buf_printf(detail, ", cluster %s ACTIVE", name);
+    return ECSB_OK;
+}
+
+static bool service_running(struct run_ctx *ctx, const char *name)
+{
+    struct ecsb_service_status st = {0};
+    struct ecsb_error err = {0};
+    return ecsb_service_query(ctx->services, name, &st, &err) == ECSB_OK && st.state == ECSB_SVC_RUNNING;
+}
+
+/* Windows: the engine is the docker service. The POSIX process backend is for
+ * development and tests, where a Docker engine is optional. */
+static enum ecsb_status check_docker(struct run_ctx *ctx, struct ecsb_buf *detail)
+{
+#ifdef _WIN32
+    if (!service_running(ctx, DOCKER_SERVICE))
+        return run_fail(ctx, ECSB_EXIT_PREFLIGHT, ECSB_ERR_NOT_FOUND,
+                        "the Docker engine (service 'docker') is not running: start it with "
+                        "'Start-Service docker' and check 'Get-EventLog -LogName Application -Source docker'");
+    ecsb_buf_puts(detail, ", docker running");
+#else
+    (void)ctx;
+    ecsb_buf_puts(detail, ", docker check skipped (POSIX process backend)");
+#endif
+    return ECSB_OK;
+}
+
+static enum ecsb_status check_ports(struct run_ctx *ctx, struct ecsb_buf *detail)
+{
+    if (service_running(ctx, AGENT_SERVICE)) {
+        ecsb_buf_puts(detail, ", agent already running");
+        return ECSB_OK;
+    }
+    struct ecsb_error err = {0};
+    enum ecsb_port_state states[2];
+    if (ecsb_preflight_agent_ports(states, &err) != ECSB_OK)
+        return run_fail(ctx, ECSB_EXIT_PREFLIGHT, err.code, err.message);
+    ecsb_buf_puts(detail, ", ports 51678/51679 free");
+    return ECSB_OK;
+}
+
+enum ecsb_status run_phase_preflight(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail)
+{
+    *result = ECSB_PHASE_OK;
+    if (!ctx->region)
+        return run_fail(ctx, ECSB_EXIT_PREFLIGHT, ECSB_ERR_NOT_FOUND,
+                        "the AWS region is unknown: the instance metadata service did not answer and no region "
+                        "is configured; set '[cluster] region = <region>' in user data or the config file");
+    struct ecsb_error err = {0};
+    if (ecsb_service_mgr_open(ctx->state_dir, &ctx->services, &err) != ECSB_OK)
+        return run_fail(ctx, ECSB_EXIT_PREFLIGHT, err.code, err.message);
+    enum ecsb_status st = check_credentials(ctx, detail);
+    if (st == ECSB_OK)
+        st = check_cluster(ctx, detail);
+    if (st == ECSB_OK)
+        st = check_docker(ctx, detail);
+    if (st == ECSB_OK)
+        st = check_ports(ctx, detail);
+    return st;
+}
