@@ -18,7 +18,7 @@ for t in tests/e2e/test_*.sh; do
   fi
   p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-  if [ "$f" -ne 0 ] || [ -n "${VERBOSE:-}" ]; then printf '%s\n' "$out" | grep -vE '^ok ' | sed "s|^|  $(basename "$t"): |"; fi
+  if [ "$f" -ne 0 ] || [ -n "${VERBOSE:-}" ]; then printf '%s\n' "$out" | grep -vE '^ok |^[0-9]+ passed, [0-9]+ failed' | sed "s|^|  $(basename "$t"): |"; fi
   echo "  $(basename "$t"): $line"
   pass=$((pass + p)) fail=$((fail + f))
 done
