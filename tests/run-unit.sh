@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 export ECSB_SHARED=${ECSB_SHARED:-../shared}
 if [ "$mode" = wine ]; then
   export WINEDEBUG=-all WINEPREFIX=${WINEPREFIX:-$PWD/build/wineprefix}
-  [ -d "$WINEPREFIX" ] || { mkdir -p "$WINEPREFIX"; wineboot -i >/dev/null 2>&1 || true; }
+  # A new prefix: let wineboot finish everything it started (services.exe holds the
+  # service database locked until then), or the first SCM test sees error 1055.
+  [ -d "$WINEPREFIX" ] || { mkdir -p "$WINEPREFIX"; wineboot -i >/dev/null 2>&1 || true; wineserver -w; }
 fi
 pass=0 fail=0
 for t in "$dir"/tests/test_*; do

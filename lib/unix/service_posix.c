@@ -381,6 +381,17 @@ static enum ecsb_status await_report(int fd, const char *name, const char *binar
     return ECSB_OK;
 }
 
+static void detach_std_fds(void)
+{
+    int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null_fd < 0)
+        return;
+    for (int fd = 0; fd <= 2; fd++)
+        dup2(null_fd, fd);
+    if (null_fd > 2)
+        close(null_fd);
+}
+
 static enum ecsb_status spawn(struct ecsb_service_mgr *m, const char *name, const struct ecsb_envfile *spec,
                               const struct ecsb_envfile *env, unsigned timeout_ms, struct ecsb_error *err)
 {
@@ -403,6 +414,9 @@ static enum ecsb_status spawn(struct ecsb_service_mgr *m, const char *name, cons
     }
     if (a == 0) { /* A: new session, hand over to B, leave */
         close(rp[0]);
+        /* A and the supervisor B outlive the caller: they must not hold its stdin,
+         * stdout or stderr, or `ecs-bootstrap run | tee` never sees end of file. */
+        detach_std_fds();
         setsid();
         pid_t b = fork();
         if (b == 0)

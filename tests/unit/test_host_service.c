@@ -674,12 +674,16 @@ TEST(port_check_sees_a_listener)
     /* Hold 51678 (if nobody else does): the agent-port check must name it. */
     unsigned agent = ECSB_AGENT_INTROSPECTION_PORT;
     test_sock held = listen_on(&agent);
+    if (held == TEST_SOCK_BAD) {
+        /* Another process (an agent under test) holds it and may let go any time. */
+        printf("note: 51678 is held by another process; skipped the agent-port check\n");
+        return;
+    }
     enum ecsb_port_state states[2];
     CHECK_INT_EQ(ecsb_preflight_agent_ports(states, &err), ECSB_ERR_PLATFORM);
     CHECK_CONTAINS(err.message, "127.0.0.1:51678 is in use");
     CHECK(states[0] != ECSB_PORT_FREE);
-    if (held != TEST_SOCK_BAD)
-        test_close(held);
+    test_close(held);
 }
 
 int main(int argc, char **argv)
