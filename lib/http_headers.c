@@ -43,3 +43,12 @@ bool ecsb_http_host_is_link_local_aws(const char *host)
     return host && (strcmp(host, "169.254.169.254") == 0 || ecsb_strcaseeq(host, "fd00:ec2::254") ||
                     strcmp(host, "169.254.170.2") == 0);
 }
+
+/* The same on every backend: a response is plain data. */
+void ecsb_http_response_free(struct ecsb_http_response *resp)
+{
+    if (!resp) return;
+    ecsb_http_headers_free(&resp->headers);
+    ecsb_buf_free(&resp->body);
+    resp->status = 0;
+}

@@ -43,13 +43,6 @@ void ecsb_http_free(struct ecsb_http *http)
     free(http);
 }
 
-void ecsb_http_response_free(struct ecsb_http_response *resp)
-{
-    if (!resp) return;
-    ecsb_http_headers_free(&resp->headers);
-    ecsb_buf_free(&resp->body);
-    resp->status = 0;
-}
 
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 {

@@ -110,13 +110,6 @@ void ecsb_http_free(struct ecsb_http *http)
     free(http);
 }
 
-void ecsb_http_response_free(struct ecsb_http_response *resp)
-{
-    if (!resp) return;
-    ecsb_http_headers_free(&resp->headers);
-    ecsb_buf_free(&resp->body);
-    resp->status = 0;
-}
 
 /* All request headers as one "Name: value\r\n" block; Host comes from the URL. */
 static wchar_t *header_block(const struct ecsb_http_request *req)
