@@ -7,52 +7,30 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${ECSB_BUILD:-$PWD/build/posix}
 AGENT=$BUILD/fake-ecs-agent
-T=$(mktemp -d)
+# shellcheck source=../../scripts/local-services.sh
+. scripts/local-services.sh
+ls_init
+T=$LS_TMP
 pass=0 fail=0
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-  if [ -n "${KEEP_TMP:-}" ]; then echo "kept $T"; else rm -rf "$T"; fi
-}
-trap cleanup EXIT
 ok()   { pass=$((pass + 1)); echo "ok   $1"; }
 bad()  { fail=$((fail + 1)); echo "FAIL $1${2:+: $2}"; }
 check() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected [$3], got [$2]"; fi; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-MOTO_PORT=$(free_port)
-python3 -m moto.server -H 127.0.0.1 -p "$MOTO_PORT" >"$T/moto.log" 2>&1 &
-pids+=($!)
-MOTO=http://127.0.0.1:$MOTO_PORT
-for _ in $(seq 100); do curl -s -o /dev/null "$MOTO/moto-api/" && break; sleep 0.1; done
-export AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=setup AWS_SECRET_ACCESS_KEY=setup
+# moto with signature checks on, an IAM user, an instance and the cluster "blue";
+# the fake IMDS knows the instance and serves the user's keys as the instance role.
+if ! { ls_start_moto && ls_run_instance && ls_create_cluster blue && : >"$T/ud.txt" && ls_start_imds "$T/ud.txt"; }; then
+  echo "FAIL local services did not start"; echo "0 passed, 1 failed"; exit 1
+fi
+MOTO=$LS_MOTO KEY=$LS_AK SECRET=$LS_SK IID=$LS_INSTANCE_ID IMDS=$LS_IMDS
+export AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET
 unset AWS_SESSION_TOKEN AWS_REGION AWS_PROFILE
 AWS() { aws --endpoint-url "$MOTO" --region us-east-1 --output text "$@"; }
-
-# Set-up while auth is off: an IAM user with ECS and EC2 rights, a cluster, an instance.
-AWS iam create-user --user-name agent >/dev/null
-AWS iam put-user-policy --user-name agent --policy-name all --policy-document \
-  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecs:*","ec2:*"],"Resource":"*"}]}' >/dev/null
-read -r KEY SECRET < <(AWS iam create-access-key --user-name agent --query 'AccessKey.[AccessKeyId,SecretAccessKey]')
-AWS ecs create-cluster --cluster-name blue >/dev/null
-IID=$(AWS ec2 run-instances --image-id ami-0f7cc2a4e9cb93130 --count 1 --instance-type t3.medium \
-      --query 'Instances[0].InstanceId')
-curl -s -X POST -H 'Content-Type: text/plain' --data 0 "$MOTO/moto-api/reset-auth" >/dev/null
-export AWS_ACCESS_KEY_ID=$KEY AWS_SECRET_ACCESS_KEY=$SECRET
 check "moto signature checks are on (bad secret refused)" \
   "$(AWS_SECRET_ACCESS_KEY=wrong AWS ecs list-clusters 2>&1 | grep -c SignatureDoesNotMatch)" 1
-
-# The fake IMDS knows the instance and serves the user's keys as the instance role.
-python3 tests/fakes/fake_imds.py --port 0 --instance-id "$IID" --region us-east-1 --role ecsInstanceRole \
-  --access-key-id "$KEY" --secret-access-key "$SECRET" --token "" >"$T/imds.port" 2>"$T/imds.log" &
-pids+=($!)
-for _ in $(seq 100); do [ -s "$T/imds.port" ] && break; sleep 0.1; done
-IMDS=http://127.0.0.1:$(head -n1 "$T/imds.port")
 check "fake IMDS is up" "$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' \
   "$IMDS/latest/api/token")" 200
 
-PORT=$(free_port)
+PORT=$(ls_free_port)
 base_env=(ECS_CLUSTER=blue AWS_ENDPOINT_URL_ECS="$MOTO" AWS_EC2_METADATA_SERVICE_ENDPOINT="$IMDS"
           ECS_FAKE_AGENT_INTROSPECTION_PORT="$PORT" AWS_MAX_ATTEMPTS=2)
 # start NAME VAR=VALUE...: runs the agent in the background with the base env plus these.
@@ -63,7 +41,7 @@ start() {
     if [ "$1" = -u ]; then unset+=(-u "$2"); shift 2; else set+=("$1"); shift; fi
   done
   env "${unset[@]}" "${base_env[@]}" ECS_LOGFILE="$T/$name.log" "${set[@]}" "$AGENT" >"$T/$name.out" 2>&1 &
-  AGENT_PID=$!; pids+=("$AGENT_PID")
+  AGENT_PID=$!; LS_PIDS+=("$AGENT_PID")
 }
 # finish: waits for the agent to exit (up to $1 seconds) and sets RC (124 = still running, killed).
 finish() {
