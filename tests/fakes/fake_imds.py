@@ -85,6 +85,12 @@ class State:
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in separate writes; without NODELAY, Nagle holds
+        # the body until the client's delayed ACK (40 ms a request), as real IMDS does not.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     server_version = "EC2ws"
 
     def log_message(self, fmt, *args):  # keep test output quiet
