@@ -12,7 +12,10 @@
 #include "run.h"
 
 #define AGENT_SERVICE "AmazonECS"
-#define POLL_INTERVAL_MS 250
+/* Registration usually takes well under a second once the agent runs: poll fast
+ * at first, then back off so a slow join costs little. */
+#define POLL_FIRST_MS 25
+#define POLL_MAX_MS 500
 #define LOG_TAIL_LINES 15
 
 /* The ARN when the agent answers /v1/metadata with one, else NULL. */
@@ -92,7 +95,8 @@ static enum ecsb_status agent_exited(struct run_ctx *ctx, const struct ecsb_serv
 enum ecsb_status run_phase_register(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail)
 {
     long long timeout_ms = ctx->plan.config.agent.registration_timeout_ns / 1000000;
-    long long start = ecsb_monotonic_ms(), deadline = start + timeout_ms;
+    long long start = ecsb_monotonic_ms(), deadline = start + timeout_ms, next_note = start + 10000;
+    long interval = POLL_FIRST_MS;
     for (int polls = 0;; polls++) {
         char *arn = poll_introspection(ctx);
         if (arn) {
@@ -107,12 +111,15 @@ enum ecsb_status run_phase_register(struct run_ctx *ctx, enum ecsb_phase_result 
         if (ecsb_service_query(ctx->services, AGENT_SERVICE, &st, &err) == ECSB_OK && st.state != ECSB_SVC_RUNNING &&
             st.state != ECSB_SVC_START_PENDING)
             return agent_exited(ctx, &st);
-        if (ecsb_monotonic_ms() >= deadline)
+        long long now = ecsb_monotonic_ms();
+        if (now >= deadline)
             break;
-        if (polls > 0 && polls % 40 == 0)
-            ecsb_log(&ctx->log, ECSB_LOG_INFO, "waiting for the agent to register (%llds so far)",
-                     (ecsb_monotonic_ms() - start) / 1000);
-        ecsb_sleep_ms(POLL_INTERVAL_MS);
+        if (now >= next_note) {
+            ecsb_log(&ctx->log, ECSB_LOG_INFO, "waiting for the agent to register (%llds so far)", (now - start) / 1000);
+            next_note = now + 10000;
+        }
+        ecsb_sleep_ms(interval);
+        interval = interval * 2 > POLL_MAX_MS ? POLL_MAX_MS : interval * 2;
     }
     struct ecsb_buf msg = ECSB_BUF_INIT;
     ecsb_buf_printf(&msg,
