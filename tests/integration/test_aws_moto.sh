@@ -6,24 +6,19 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=${ECSB_BUILD:-$ROOT/build/posix}
 AC=$B/tools/aws_call
-T=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
-  rm -rf "$T"
-}
-trap cleanup EXIT
+# shellcheck source=../../scripts/local-services.sh
+. "$ROOT/scripts/local-services.sh"
+ls_init
+T=$LS_TMP
 pass=0 fail=0
 ok()   { pass=$((pass + 1)); echo "ok   $1"; }
 bad()  { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && sed 's/^/     /' "$2" | head -n 15; }
 check() { local name=$1; shift; if "$@" >/dev/null; then ok "$name"; else bad "$name" "$T/last.err"; fi; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_http() { for _ in $(seq 1 100); do curl -s -o /dev/null "$1" && return 0; sleep 0.1; done; return 1; }
 start_fake() { # start_fake NAME CMD...: sets PORT from the first stdout line (runs in this shell,
-  local name=$1; shift   # so the PID lands in PIDS and the trap stops it)
+  local name=$1; shift   # so the PID lands in LS_PIDS and the trap stops it)
   "$@" >"$T/$name.port" 2>"$T/$name.log" &
-  PIDS+=($!)
+  LS_PIDS+=($!)
   for _ in $(seq 1 100); do [ -s "$T/$name.port" ] && break; sleep 0.05; done
   PORT=$(head -n 1 "$T/$name.port")
 }
@@ -39,25 +34,14 @@ run() { # run OUTFILE ARGS...: aws_call with output captured; returns its exit c
 
 [ -x "$AC" ] || { echo "FAIL aws_call not built ($AC)"; echo "0 passed, 1 failed"; exit 1; }
 
-MP=$(free_port)
-python3 -m moto.server -H 127.0.0.1 -p "$MP" >"$T/moto.log" 2>&1 &
-PIDS+=($!)
-MOTO=http://127.0.0.1:$MP
-wait_http "$MOTO/moto-api/" || { echo "FAIL moto did not start"; echo "0 passed, 1 failed"; exit 1; }
+# moto with signature checks on and an IAM user with full access (its keys: LS_AK/LS_SK).
+ls_start_moto || { echo "FAIL moto did not start"; echo "0 passed, 1 failed"; exit 1; }
+MOTO=$LS_MOTO AK=$LS_AK SK=$LS_SK
 
 export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 unset AWS_ENDPOINT_URL AWS_ENDPOINT_URL_ECS AWS_ENDPOINT_URL_SSM AWS_SESSION_TOKEN AWS_PROFILE AWS_MAX_ATTEMPTS
 awsm() { AWS_ACCESS_KEY_ID=$1 AWS_SECRET_ACCESS_KEY=$2 AWS_SESSION_TOKEN=${3:-} \
          aws --endpoint-url "$MOTO" --region us-east-1 --output json "${@:4}"; }
-
-# The free calls (auth is off until reset-auth): an IAM user with full access and a key.
-awsm boot strap "" iam create-user --user-name ecsb-test >/dev/null
-awsm boot strap "" iam put-user-policy --user-name ecsb-test --policy-name all --policy-document \
-  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}' >/dev/null
-awsm boot strap "" iam create-access-key --user-name ecsb-test >"$T/key.json"
-AK=$(jq -r .AccessKey.AccessKeyId "$T/key.json")
-SK=$(jq -r .AccessKey.SecretAccessKey "$T/key.json")
-curl -s -X POST -H 'Content-Type: text/plain' --data 0 "$MOTO/moto-api/reset-auth" >/dev/null
 
 export AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK AWS_ENDPOINT_URL=$MOTO
 
