@@ -14,6 +14,23 @@ static enum ecsb_status call(struct ecsb_aws_client *c, const char *action, stru
     return st;
 }
 
+/* "key": "value", skipped when value is NULL. */
+static void string_member(struct ecsb_json_writer *w, const char *key, const char *value)
+{
+    if (!value)
+        return;
+    ecsb_jw_key(w, key);
+    ecsb_jw_string(w, value);
+}
+
+/* Every request is one object; most start with the cluster. */
+static void begin_request(struct ecsb_json_writer *w, struct ecsb_buf *b, const char *cluster)
+{
+    ecsb_jw_init(w, b, 0);
+    ecsb_jw_object_begin(w);
+    string_member(w, "cluster", cluster);
+}
+
 static void string_array(struct ecsb_json_writer *w, const char *key, const char *const *v, size_t n)
 {
     ecsb_jw_key(w, key);
@@ -29,22 +46,13 @@ static void attributes(struct ecsb_json_writer *w, const struct ecsb_ecs_attribu
     ecsb_jw_array_begin(w);
     for (size_t i = 0; i < n; i++) {
         ecsb_jw_object_begin(w);
-        ecsb_jw_key(w, "name");
-        ecsb_jw_string(w, attrs[i].name);
-        if (attrs[i].value) {
-            ecsb_jw_key(w, "value");
-            ecsb_jw_string(w, attrs[i].value);
-        }
-        if (attrs[i].target_id) {
-            /* targetType is only needed with a short id; a full ARN names its own type
-             * (and moto then looks the ARN up as given). */
-            if (strncmp(attrs[i].target_id, "arn:", 4) != 0) {
-                ecsb_jw_key(w, "targetType");
-                ecsb_jw_string(w, "container-instance");
-            }
-            ecsb_jw_key(w, "targetId");
-            ecsb_jw_string(w, attrs[i].target_id);
-        }
+        string_member(w, "name", attrs[i].name);
+        string_member(w, "value", attrs[i].value);
+        /* targetType is only needed with a short id; a full ARN names its own type
+         * (and moto then looks the ARN up as given). */
+        if (attrs[i].target_id && strncmp(attrs[i].target_id, "arn:", 4) != 0)
+            string_member(w, "targetType", "container-instance");
+        string_member(w, "targetId", attrs[i].target_id);
         ecsb_jw_object_end(w);
     }
     ecsb_jw_array_end(w);
@@ -55,8 +63,7 @@ enum ecsb_status ecsb_ecs_describe_clusters(struct ecsb_aws_client *c, const cha
 {
     struct ecsb_buf b = ECSB_BUF_INIT;
     struct ecsb_json_writer w;
-    ecsb_jw_init(&w, &b, 0);
-    ecsb_jw_object_begin(&w);
+    begin_request(&w, &b, NULL);
     string_array(&w, "clusters", clusters, n);
     ecsb_jw_object_end(&w);
     return call(c, "DescribeClusters", &b, out, err);
@@ -67,10 +74,7 @@ enum ecsb_status ecsb_ecs_list_container_instances(struct ecsb_aws_client *c, co
 {
     struct ecsb_buf b = ECSB_BUF_INIT;
     struct ecsb_json_writer w;
-    ecsb_jw_init(&w, &b, 0);
-    ecsb_jw_object_begin(&w);
-    ecsb_jw_key(&w, "cluster");
-    ecsb_jw_string(&w, cluster);
+    begin_request(&w, &b, cluster);
     ecsb_jw_object_end(&w);
     return call(c, "ListContainerInstances", &b, out, err);
 }
@@ -81,10 +85,7 @@ enum ecsb_status ecsb_ecs_describe_container_instances(struct ecsb_aws_client *c
 {
     struct ecsb_buf b = ECSB_BUF_INIT;
     struct ecsb_json_writer w;
-    ecsb_jw_init(&w, &b, 0);
-    ecsb_jw_object_begin(&w);
-    ecsb_jw_key(&w, "cluster");
-    ecsb_jw_string(&w, cluster);
+    begin_request(&w, &b, cluster);
     string_array(&w, "containerInstances", arns, n);
     ecsb_jw_object_end(&w);
     return call(c, "DescribeContainerInstances", &b, out, err);
@@ -95,10 +96,7 @@ enum ecsb_status ecsb_ecs_put_attributes(struct ecsb_aws_client *c, const char *
 {
     struct ecsb_buf b = ECSB_BUF_INIT;
     struct ecsb_json_writer w;
-    ecsb_jw_init(&w, &b, 0);
-    ecsb_jw_object_begin(&w);
-    ecsb_jw_key(&w, "cluster");
-    ecsb_jw_string(&w, cluster);
+    begin_request(&w, &b, cluster);
     attributes(&w, attrs, n);
     ecsb_jw_object_end(&w);
     return call(c, "PutAttributes", &b, NULL, err);
@@ -109,20 +107,10 @@ enum ecsb_status ecsb_ecs_list_attributes(struct ecsb_aws_client *c, const char 
 {
     struct ecsb_buf b = ECSB_BUF_INIT;
     struct ecsb_json_writer w;
-    ecsb_jw_init(&w, &b, 0);
-    ecsb_jw_object_begin(&w);
-    ecsb_jw_key(&w, "cluster");
-    ecsb_jw_string(&w, cluster);
-    ecsb_jw_key(&w, "targetType");
-    ecsb_jw_string(&w, "container-instance");
-    if (name) {
-        ecsb_jw_key(&w, "attributeName");
-        ecsb_jw_string(&w, name);
-    }
-    if (value) {
-        ecsb_jw_key(&w, "attributeValue");
-        ecsb_jw_string(&w, value);
-    }
+    begin_request(&w, &b, cluster);
+    string_member(&w, "targetType", "container-instance");
+    string_member(&w, "attributeName", name);
+    string_member(&w, "attributeValue", value);
     ecsb_jw_object_end(&w);
     return call(c, "ListAttributes", &b, out, err);
 }
@@ -134,14 +122,9 @@ enum ecsb_status ecsb_ecs_register_container_instance(struct ecsb_aws_client *c,
 {
     struct ecsb_buf b = ECSB_BUF_INIT;
     struct ecsb_json_writer w;
-    ecsb_jw_init(&w, &b, 0);
-    ecsb_jw_object_begin(&w);
-    ecsb_jw_key(&w, "cluster");
-    ecsb_jw_string(&w, cluster);
-    ecsb_jw_key(&w, "instanceIdentityDocument");
-    ecsb_jw_string(&w, identity_doc);
-    ecsb_jw_key(&w, "instanceIdentityDocumentSignature");
-    ecsb_jw_string(&w, identity_sig ? identity_sig : "");
+    begin_request(&w, &b, cluster);
+    string_member(&w, "instanceIdentityDocument", identity_doc);
+    string_member(&w, "instanceIdentityDocumentSignature", identity_sig ? identity_sig : "");
     if (n)
         attributes(&w, attrs, n);
     ecsb_jw_object_end(&w);
