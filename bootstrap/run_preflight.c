@@ -37,8 +37,6 @@ static void stop_agent_quietly(struct run_ctx *ctx)
 {
     struct ecsb_error err = {0};
     bool changed = false;
-    if (!ctx->services && ecsb_service_mgr_open(ctx->state_dir, &ctx->services, &err) != ECSB_OK)
-        return;
     if (ecsb_service_stop(ctx->services, AGENT_SERVICE, 30000, &changed, &err) == ECSB_OK && changed)
         ecsb_log(&ctx->log, ECSB_LOG_INFO, "stopped the %s service: its cluster does not exist", AGENT_SERVICE);
 }
