@@ -61,8 +61,7 @@ static int print_plan(const struct load_options *o, int json)
     int rc = ECSB_EXIT_OK;
     if (st != ECSB_OK) {
         fprintf(stderr, "ecs-bootstrap plan: %s\n", err.message);
-        rc = st == ECSB_ERR_INVALID || st == ECSB_ERR_LIMIT || st == ECSB_ERR_NOT_FOUND ? ECSB_EXIT_BAD_INPUT
-                                                                                       : ECSB_EXIT_PREFLIGHT;
+        rc = load_exit_code(st);
     } else {
         struct ecsb_buf out = ECSB_BUF_INIT;
         if (json)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
 #include "ecsb/config.h"
 #include "ecsb/fs.h"
 #include "ecsb/ini.h"
@@ -108,6 +109,12 @@ static enum ecsb_status load_userdata(const struct load_options *o, struct ecsb_
         st = ecsb_userdata_parse(data, len, layer, err);
     free(data);
     return st;
+}
+
+int load_exit_code(enum ecsb_status st)
+{
+    bool fixable = st == ECSB_ERR_INVALID || st == ECSB_ERR_LIMIT || st == ECSB_ERR_NOT_FOUND;
+    return fixable ? ECSB_EXIT_BAD_INPUT : ECSB_EXIT_PREFLIGHT;
 }
 
 int load_resolve_host(struct load_options *o, const char *cmd)

@@ -47,6 +47,10 @@ int load_resolve_host(struct load_options *o, const char *cmd);
 /* Opens an HTTP client and an IMDSv2 client on it (no request is made yet). */
 enum ecsb_status load_open_imds(struct ecsb_http **http, struct ecsb_imds *imds, struct ecsb_error *err);
 
+/* The exit code for a load_plan failure: bad input (3) when the user can fix a file
+ * or flag, preflight (4) when the host is not ready (IMDS unreachable). */
+int load_exit_code(enum ecsb_status st);
+
 /* Reads every layer and builds the plan (call load_resolve_host first). imds is used for user data (when no
  * --userdata) and for the region when none is configured; it may be NULL when
  * neither is needed. Bad input is ECSB_ERR_INVALID naming the place. */

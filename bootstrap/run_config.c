@@ -49,10 +49,8 @@ enum ecsb_status run_phase_config(struct run_ctx *ctx, enum ecsb_phase_result *r
         return run_fail(ctx, ECSB_EXIT_FAILURE, err.code, err.message);
     ctx->have_imds = true;
     enum ecsb_status st = load_plan(&ctx->opts, &ctx->imds, &ctx->plan, &err);
-    if (st != ECSB_OK) {
-        bool bad_input = st == ECSB_ERR_INVALID || st == ECSB_ERR_LIMIT || st == ECSB_ERR_NOT_FOUND;
-        return run_fail(ctx, bad_input ? ECSB_EXIT_BAD_INPUT : ECSB_EXIT_PREFLIGHT, st, err.message);
-    }
+    if (st != ECSB_OK)
+        return run_fail(ctx, load_exit_code(st), st, err.message);
     ctx->have_plan = true;
     open_log_file(ctx);
     const struct ecsb_plan *p = &ctx->plan;
