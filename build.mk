@@ -1,7 +1,8 @@
 # build.mk: builds one variant of everything. The top-level Makefile calls it as
 #   make -f build.mk PLATFORM=posix|windows [SANITIZE=1] [FUZZ=1] OUT=build/<variant>
 # Sources are found by folder, so a new module or test needs no edit here:
-#   lib/*.c            portable core           lib/unix/*.c, lib/windows/*.c   platform seams
+#   lib/<concern>/*.c  portable core (base, config, userdata, aws, agent)
+#   lib/platform/$(PLATFORM)/*.c   the platform seams (posix: libcurl, OpenSSL, inih; windows: Win32)
 #   bootstrap/*.c      ecs-bootstrap           ami-metadata/*.c                ecs-ami-metadata
 #   tests/unit/test_*.c        unit tests on both platforms
 #   tests/unit/posix/test_*.c  unit tests that need POSIX-only peers (inih differential)
@@ -18,13 +19,11 @@ CFLAGS_BASE := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -g -O
 ifeq ($(PLATFORM),windows)
   CC        := $(MINGW_CC)
   EXE       := .exe
-  PLAT_SRC  := $(wildcard lib/windows/*.c)
   CFLAGS    := $(CFLAGS_BASE) -D_WIN32_WINNT=0x0A00 -DUNICODE -D_UNICODE -D__USE_MINGW_ANSI_STDIO=1
   LDLIBS    := -static -lwinhttp -lbcrypt -ladvapi32 -lws2_32 -lz
   TEST_SRC  := $(wildcard tests/unit/test_*.c)
 else
   EXE       :=
-  PLAT_SRC  := $(wildcard lib/unix/*.c)
   CFLAGS    := $(CFLAGS_BASE) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(shell pkg-config --cflags libcurl inih)
   LDLIBS    := $(shell pkg-config --libs libcurl inih) -lcrypto -lz
   TEST_SRC  := $(wildcard tests/unit/test_*.c) $(wildcard tests/unit/posix/test_*.c)
@@ -41,7 +40,7 @@ ifeq ($(FUZZ),1)
   LDFLAGS += -fsanitize=fuzzer,address,undefined
 endif
 
-LIB_SRC   := $(wildcard lib/*.c) $(PLAT_SRC)
+LIB_SRC   := $(wildcard lib/*/*.c) $(wildcard lib/platform/$(PLATFORM)/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
 LIB       := $(OUT)/libecsb.a
 

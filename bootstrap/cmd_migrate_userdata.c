@@ -10,9 +10,9 @@
 #endif
 
 #include "commands.h"
-#include "ecsb/buf.h"
-#include "ecsb/fs.h"
-#include "ecsb/userdata.h"
+#include "ecsb/base/buf.h"
+#include "ecsb/base/fs.h"
+#include "ecsb/userdata/userdata.h"
 
 static void migrate_usage(FILE *out)
 {

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "ecsb/osfamily.h"
+#include "ecsb/config/osfamily.h"
 #include "host_flags.h"
 
 static void os_family_usage(FILE *out)

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "commands.h"
-#include "ecsb/http.h"
-#include "ecsb/plan.h"
+#include "ecsb/aws/http.h"
+#include "ecsb/config/plan.h"
 #include "load.h"
 
 static void plan_usage(FILE *out)

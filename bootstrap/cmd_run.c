@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "commands.h"
-#include "ecsb/clock.h"
-#include "ecsb/fs.h"
+#include "ecsb/base/clock.h"
+#include "ecsb/base/fs.h"
 #include "run.h"
 #include "run_paths.h"
 

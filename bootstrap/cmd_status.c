@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "commands.h"
-#include "ecsb/fs.h"
-#include "ecsb/report.h"
+#include "ecsb/base/fs.h"
+#include "ecsb/config/report.h"
 #include "run_paths.h"
 
 static void status_usage(FILE *out)

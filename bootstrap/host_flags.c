@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "ecsb/host.h"
+#include "ecsb/config/host.h"
 
 static int parse_build(const char *s, unsigned *out)
 {

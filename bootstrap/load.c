@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "commands.h"
-#include "ecsb/config.h"
-#include "ecsb/fs.h"
-#include "ecsb/ini.h"
-#include "ecsb/userdata.h"
+#include "ecsb/config/config.h"
+#include "ecsb/base/fs.h"
+#include "ecsb/config/ini.h"
+#include "ecsb/userdata/userdata.h"
 
 void load_options_init(struct load_options *o)
 {

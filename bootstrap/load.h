@@ -6,10 +6,10 @@
 
 #include <stdbool.h>
 
-#include "ecsb/error.h"
-#include "ecsb/imds.h"
-#include "ecsb/plan.h"
-#include "ecsb/settings.h"
+#include "ecsb/base/error.h"
+#include "ecsb/aws/imds.h"
+#include "ecsb/config/plan.h"
+#include "ecsb/config/settings.h"
 #include "host_flags.h"
 
 #ifdef _WIN32

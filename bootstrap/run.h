@@ -6,14 +6,14 @@
 
 #include <stdbool.h>
 
-#include "ecsb/aws.h"
-#include "ecsb/credentials.h"
-#include "ecsb/http.h"
-#include "ecsb/imds.h"
-#include "ecsb/log.h"
-#include "ecsb/plan.h"
-#include "ecsb/report.h"
-#include "ecsb/service.h"
+#include "ecsb/aws/client.h"
+#include "ecsb/aws/credentials.h"
+#include "ecsb/aws/http.h"
+#include "ecsb/aws/imds.h"
+#include "ecsb/base/log.h"
+#include "ecsb/config/plan.h"
+#include "ecsb/config/report.h"
+#include "ecsb/agent/service.h"
 #include "load.h"
 
 struct run_ctx {

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "commands.h"
-#include "ecsb/agent_env.h"
-#include "ecsb/fs.h"
+#include "ecsb/agent/env_store.h"
+#include "ecsb/base/fs.h"
 #include "run.h"
 
 #define AGENT_SERVICE "AmazonECS"

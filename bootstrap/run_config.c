@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "ecsb/fs.h"
+#include "ecsb/base/fs.h"
 #include "run.h"
 
 enum ecsb_status run_ensure_parent_dir(const char *path, struct ecsb_error *err)

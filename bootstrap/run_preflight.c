@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "commands.h"
-#include "ecsb/json.h"
-#include "ecsb/preflight.h"
+#include "ecsb/base/json.h"
+#include "ecsb/agent/preflight.h"
 #include "run.h"
 
 #define DOCKER_SERVICE "docker"

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "commands.h"
-#include "ecsb/clock.h"
-#include "ecsb/fs.h"
-#include "ecsb/json.h"
+#include "ecsb/base/clock.h"
+#include "ecsb/base/fs.h"
+#include "ecsb/base/json.h"
 #include "run.h"
 
 #define AGENT_SERVICE "AmazonECS"

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "ecsb/buf.h"
-#include "ecsb/error.h"
+#include "ecsb/base/buf.h"
+#include "ecsb/base/error.h"
 
 /* The agent's exit codes (agent/app/exitcodes). */
 enum fa_exit {

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "agent.h"
-#include "ecsb/fs.h"
-#include "ecsb/json.h"
+#include "ecsb/base/fs.h"
+#include "ecsb/base/json.h"
 
 #define FA_CHECKPOINT_VERSION 1
 

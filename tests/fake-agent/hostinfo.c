@@ -6,8 +6,8 @@
 #include <stdlib.h>
 
 #include "agent.h"
-#include "ecsb/host.h"
-#include "ecsb/osfamily.h"
+#include "ecsb/config/host.h"
+#include "ecsb/config/osfamily.h"
 
 #if defined(_WIN32)
 #include <windows.h>

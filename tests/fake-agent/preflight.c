@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "agent.h"
-#include "ecsb/json.h"
+#include "ecsb/base/json.h"
 
 /* Parses text as a JSON object whose values are all strings. */
 enum ecsb_status fa_parse_string_map(const char *name, const char *text, struct ecsb_json **out,

@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "agent.h"
-#include "ecsb/aws.h"
-#include "ecsb/credentials.h"
-#include "ecsb/imds.h"
-#include "ecsb/json.h"
+#include "ecsb/aws/client.h"
+#include "ecsb/aws/credentials.h"
+#include "ecsb/aws/imds.h"
+#include "ecsb/base/json.h"
 
 #define FA_REGISTER_ATTEMPTS 5
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ecsb/aws.h"
+#include "ecsb/aws/client.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ecsb/config.h"
-#include "ecsb/ini.h"
-#include "ecsb/plan.h"
+#include "ecsb/config/config.h"
+#include "ecsb/config/ini.h"
+#include "ecsb/config/plan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ecsb/agent_env.h"
+#include "ecsb/agent/env_store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

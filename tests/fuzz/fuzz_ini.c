@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ecsb/buf.h"
-#include "ecsb/ini.h"
-#include "ecsb/settings.h"
+#include "ecsb/base/buf.h"
+#include "ecsb/config/ini.h"
+#include "ecsb/config/settings.h"
 
 static int record(void *user, const char *section, const char *name, const char *value)
 {

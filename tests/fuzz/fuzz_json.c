@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ecsb/json.h"
+#include "ecsb/base/json.h"
 
 static char *emit(const struct ecsb_json *v, int indent, size_t *len)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ecsb/psreader.h"
+#include "ecsb/userdata/psreader.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

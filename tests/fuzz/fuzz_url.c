@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ecsb/sigv4.h"
-#include "ecsb/uri.h"
+#include "ecsb/aws/sigv4.h"
+#include "ecsb/base/uri.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

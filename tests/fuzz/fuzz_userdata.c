@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ecsb/userdata.h"
+#include "ecsb/userdata/userdata.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

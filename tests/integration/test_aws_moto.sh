@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Integration: aws_call (lib/aws_client.c, imds.c, credentials.c) against moto with
+# Integration: aws_call (lib/aws/client.c, imds.c, credentials.c) against moto with
 # signature checks on, a fault proxy in front of moto, and the fake IMDS.
 # Starts every service on a free loopback port and stops them on exit.
 set -u

@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ecsb/aws.h"
-#include "ecsb/credentials.h"
-#include "ecsb/imds.h"
-#include "ecsb/json.h"
-#include "ecsb/strutil.h"
+#include "ecsb/aws/client.h"
+#include "ecsb/aws/credentials.h"
+#include "ecsb/aws/imds.h"
+#include "ecsb/base/json.h"
+#include "ecsb/base/strutil.h"
 
 static int usage(void)
 {

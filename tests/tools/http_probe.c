@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ecsb/http.h"
+#include "ecsb/aws/http.h"
 
 static int usage(void)
 {

@@ -2,8 +2,8 @@
  * that a variable set in environment.* always wins. */
 #include "check.h"
 
-#include "ecsb/agentenv.h"
-#include "ecsb/config.h"
+#include "ecsb/agent/environment.h"
+#include "ecsb/config/config.h"
 
 static void set(struct ecsb_config *c, const char *section, const char *key, const char *value, int line)
 {

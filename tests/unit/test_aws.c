@@ -1,7 +1,7 @@
 /* Unit tests for the AWS client's pure parts: endpoints, backoff schedule, error parsing. */
 #include "check.h"
 
-#include "ecsb/aws.h"
+#include "ecsb/aws/client.h"
 
 /* A fake environment: a NULL-terminated name/value table the tests swap. */
 static const char *const *fake_env_table;

@@ -3,8 +3,8 @@
  * one-line errors, and secrets kept out of messages. */
 #include "check.h"
 
-#include "ecsb/aws.h"
-#include "ecsb/credentials.h"
+#include "ecsb/aws/client.h"
+#include "ecsb/aws/credentials.h"
 
 struct answer {
     long status; /* 0 = transport failure */

@@ -1,11 +1,11 @@
 /* Unit tests for the buffer, string, settings and atomic-file helpers. */
 #include "check.h"
 
-#include "ecsb/buf.h"
-#include "ecsb/error.h"
-#include "ecsb/fs.h"
-#include "ecsb/settings.h"
-#include "ecsb/strutil.h"
+#include "ecsb/base/buf.h"
+#include "ecsb/base/error.h"
+#include "ecsb/base/fs.h"
+#include "ecsb/config/settings.h"
+#include "ecsb/base/strutil.h"
 
 TEST(buf_grows_and_stays_terminated)
 {

@@ -2,10 +2,10 @@
  * and that every error names the place, the value and the accepted forms. */
 #include "check.h"
 
-#include "ecsb/config.h"
-#include "ecsb/config_values.h"
-#include "ecsb/fs.h"
-#include "ecsb/ini.h"
+#include "ecsb/config/config.h"
+#include "ecsb/config/config_values.h"
+#include "ecsb/base/fs.h"
+#include "ecsb/config/ini.h"
 
 /* Applies one "section|key|value" assignment with origin/line; returns status and message. */
 static enum ecsb_status set1(struct ecsb_config *c, const char *section, const char *key, const char *value,

@@ -2,7 +2,7 @@
  * OpenSSL backend natively and the BCrypt backend under Wine. */
 #include "check.h"
 
-#include "ecsb/crypto.h"
+#include "ecsb/aws/crypto.h"
 
 static void sha_hex(const void *data, size_t len, char out[65])
 {

@@ -9,18 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ecsb/agent_env.h"
-#include "ecsb/buf.h"
-#include "ecsb/fs.h"
-#include "ecsb/host.h"
-#include "ecsb/preflight.h"
-#include "ecsb/service.h"
+#include "ecsb/agent/env_store.h"
+#include "ecsb/base/buf.h"
+#include "ecsb/base/fs.h"
+#include "ecsb/config/host.h"
+#include "ecsb/agent/preflight.h"
+#include "ecsb/agent/service.h"
 
 #ifdef _WIN32
 #include <winsock2.h>
 #include <ws2tcpip.h>
 #include <windows.h>
-#include "ecsb/win_util.h"
+#include "../../lib/platform/windows/win_util.h" /* private to the seam; the test drives the SCM directly */
 #else
 #include <arpa/inet.h>
 #include <dirent.h>

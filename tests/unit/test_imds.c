@@ -2,8 +2,8 @@
  * transport seam with scripted answers and a fake clock (no server needed). */
 #include "check.h"
 
-#include "ecsb/credentials.h"
-#include "ecsb/imds.h"
+#include "ecsb/aws/credentials.h"
+#include "ecsb/aws/imds.h"
 
 /* ---- scripted transport and fake clock ---- */
 

@@ -3,9 +3,9 @@
  * expectations of the dialect; ecsb_ini_locate; ecsb_settings_from_ini. */
 #include "check.h"
 
-#include "ecsb/buf.h"
-#include "ecsb/ini.h"
-#include "ecsb/settings.h"
+#include "ecsb/base/buf.h"
+#include "ecsb/config/ini.h"
+#include "ecsb/config/settings.h"
 
 typedef int (*parse_fn)(const char *, ecsb_ini_handler, void *);
 

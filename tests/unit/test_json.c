@@ -6,10 +6,10 @@
 #include <dirent.h>
 #include <locale.h>
 
-#include "ecsb/buf.h"
-#include "ecsb/error.h"
-#include "ecsb/fs.h"
-#include "ecsb/json.h"
+#include "ecsb/base/buf.h"
+#include "ecsb/base/error.h"
+#include "ecsb/base/fs.h"
+#include "ecsb/base/json.h"
 
 static enum ecsb_status parse(const char *text, struct ecsb_json **out, struct ecsb_error *err)
 {

@@ -1,8 +1,8 @@
 /* Log line format (ECSTools-compatible) and secret masking. */
 #include "check.h"
 
-#include "ecsb/fs.h"
-#include "ecsb/log.h"
+#include "ecsb/base/fs.h"
+#include "ecsb/base/log.h"
 
 static time_t fixed_clock(time_t *t)
 {

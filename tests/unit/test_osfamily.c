@@ -1,7 +1,7 @@
 /* Unit tests for ecs.os-family (agent parity) and the base-image tag table. */
 #include "check.h"
 
-#include "ecsb/osfamily.h"
+#include "ecsb/config/osfamily.h"
 
 TEST(every_known_build_full_and_core)
 {

@@ -2,8 +2,8 @@
  * through its JSON (parsed back with the project's JSON parser). */
 #include "check.h"
 
-#include "ecsb/json.h"
-#include "ecsb/plan.h"
+#include "ecsb/base/json.h"
+#include "ecsb/config/plan.h"
 
 struct fixture {
     struct ecsb_settings file, ud, cli;

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "ecsb/psreader.h"
+#include "ecsb/userdata/psreader.h"
 
 static enum ecsb_status parse(const char *text, struct ecsb_settings *s, struct ecsb_error *err)
 {

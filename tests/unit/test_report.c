@@ -1,7 +1,7 @@
 /* The run report survives a JSON round trip and reads as an operator expects. */
 #include "check.h"
 
-#include "ecsb/report.h"
+#include "ecsb/config/report.h"
 
 TEST(report_round_trips_through_json)
 {

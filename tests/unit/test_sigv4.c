@@ -5,10 +5,10 @@
 
 #include <dirent.h>
 
-#include "ecsb/fs.h"
-#include "ecsb/json.h"
-#include "ecsb/sigv4.h"
-#include "ecsb/uri.h"
+#include "ecsb/base/fs.h"
+#include "ecsb/base/json.h"
+#include "ecsb/aws/sigv4.h"
+#include "ecsb/base/uri.h"
 
 static char *read_case_file(const char *dir, const char *name, size_t *len)
 {

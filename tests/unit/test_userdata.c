@@ -5,9 +5,9 @@
 #include <zlib.h>
 
 #include "check.h"
-#include "ecsb/fs.h"
-#include "ecsb/json.h"
-#include "ecsb/userdata.h"
+#include "ecsb/base/fs.h"
+#include "ecsb/base/json.h"
+#include "ecsb/userdata/userdata.h"
 
 static enum ecsb_status parse_n(const char *data, size_t len, struct ecsb_settings *s, struct ecsb_error *err)
 {

@@ -9,9 +9,9 @@
 #include <ini.h>
 #include <stdint.h>
 
-#include "ecsb/buf.h"
-#include "ecsb/fs.h"
-#include "ecsb/ini.h"
+#include "ecsb/base/buf.h"
+#include "ecsb/base/fs.h"
+#include "ecsb/config/ini.h"
 
 /* One handler call, length-prefixed so any byte in a value is compared. */
 static int record(void *user, const char *section, const char *name, const char *value)

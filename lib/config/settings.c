@@ -1,0 +1,79 @@
+#include "ecsb/config/settings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ecsb/base/buf.h"
+#include "ecsb/base/strutil.h"
+
+#define GROW(arr, count, cap)                                                    \
+    do {                                                                         \
+        if ((count) == (cap)) {                                                  \
+            (cap) = (cap) ? (cap) * 2 : 8;                                       \
+            (arr) = ecsb_xrealloc((arr), (cap) * sizeof *(arr));                 \
+        }                                                                        \
+    } while (0)
+
+void ecsb_settings_init(struct ecsb_settings *s, const char *origin)
+{
+    memset(s, 0, sizeof *s);
+    s->origin = ecsb_xstrdup(origin ? origin : "");
+}
+
+void ecsb_settings_add(struct ecsb_settings *s, const char *section, const char *key, const char *value,
+                       int line, int column)
+{
+    GROW(s->items, s->count, s->cap);
+    struct ecsb_setting *it = &s->items[s->count++];
+    it->section = ecsb_xstrdup(section);
+    it->key = ecsb_xstrdup(key);
+    it->value = ecsb_xstrdup(value);
+    it->line = line;
+    it->column = column;
+}
+
+void ecsb_settings_ignore(struct ecsb_settings *s, int line, const char *text, const char *reason)
+{
+    GROW(s->ignored, s->n_ignored, s->cap_ignored);
+    struct ecsb_ignored_line *it = &s->ignored[s->n_ignored++];
+    it->line = line;
+    it->text = ecsb_xstrdup(text);
+    it->reason = ecsb_xstrdup(reason);
+}
+
+void ecsb_settings_warn(struct ecsb_settings *s, const char *message)
+{
+    GROW(s->warnings, s->n_warnings, s->cap_warnings);
+    s->warnings[s->n_warnings++] = ecsb_xstrdup(message);
+}
+
+const struct ecsb_setting *ecsb_settings_find(const struct ecsb_settings *s, const char *section, const char *key)
+{
+    for (size_t i = s->count; i-- > 0;) {
+        const struct ecsb_setting *it = &s->items[i];
+        if (ecsb_strcaseeq(it->section, section) && ecsb_strcaseeq(it->key, key))
+            return it;
+    }
+    return NULL;
+}
+
+void ecsb_settings_free(struct ecsb_settings *s)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        free(s->items[i].section);
+        free(s->items[i].key);
+        free(s->items[i].value);
+    }
+    for (size_t i = 0; i < s->n_ignored; i++) {
+        free(s->ignored[i].text);
+        free(s->ignored[i].reason);
+    }
+    for (size_t i = 0; i < s->n_warnings; i++)
+        free(s->warnings[i]);
+    free(s->items);
+    free(s->ignored);
+    free(s->warnings);
+    free(s->origin);
+    free(s->format);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,161 @@
+/* aws.h: a small AWS JSON 1.1 client (ECS, SSM): endpoint resolution per region
+ * and partition with the SDK-standard AWS_ENDPOINT_URL[_<SERVICE>] overrides,
+ * SigV4 signing, retries with full-jitter exponential backoff bounded by both an
+ * attempt count and a deadline, and error bodies (JSON or XML) turned into one
+ * operator-readable line. Secrets never appear in any message it produces. */
+#ifndef ECSB_AWS_CLIENT_H
+#define ECSB_AWS_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ecsb/base/buf.h"
+#include "ecsb/base/clock.h"
+#include "ecsb/aws/credentials.h"
+#include "ecsb/base/error.h"
+#include "ecsb/aws/http.h"
+#include "ecsb/base/json.h"
+
+/* ---- services and endpoints ---------------------------------------------- */
+
+struct ecsb_aws_service {
+    const char *name;            /* "ECS", "SSM": used in error lines */
+    const char *signing_name;    /* "ecs", "ssm" */
+    const char *endpoint_prefix; /* host label: "ecs", "ssm" */
+    const char *target_prefix;   /* X-Amz-Target prefix before ".<Action>" */
+    const char *env_id;          /* AWS_ENDPOINT_URL_<env_id> */
+};
+
+extern const struct ecsb_aws_service ecsb_aws_ecs;
+extern const struct ecsb_aws_service ecsb_aws_ssm;
+
+/* "aws-cn" for cn-*, "aws-us-gov" for us-gov-*, else "aws". */
+const char *ecsb_aws_partition(const char *region);
+/* "amazonaws.com.cn" for aws-cn, else "amazonaws.com". */
+const char *ecsb_aws_dns_suffix(const char *region);
+/* Lower-case letters, digits and '-' only, 1..32 chars, not starting/ending with '-'. */
+bool ecsb_aws_region_valid(const char *region);
+
+/* The endpoint URL (no trailing slash) for svc in region. Order: AWS_ENDPOINT_URL_<ID>,
+ * AWS_ENDPOINT_URL, then https://<prefix>.<region>.<suffix>; the overrides are
+ * skipped when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true. */
+enum ecsb_status ecsb_aws_endpoint(const struct ecsb_aws_service *svc, const char *region, ecsb_getenv_fn env,
+                                   struct ecsb_buf *url, struct ecsb_error *err);
+
+/* ---- retries ------------------------------------------------------------- */
+
+struct ecsb_aws_retry {
+    int max_attempts;        /* total tries incl. the first; default 5 (AWS_MAX_ATTEMPTS) */
+    long base_ms;            /* default 100 */
+    long cap_ms;             /* largest single backoff; default 20000 */
+    long deadline_ms;        /* whole call incl. backoff; default 60000 */
+    long per_try_timeout_ms; /* one HTTP exchange; default 15000 */
+};
+
+void ecsb_aws_retry_defaults(struct ecsb_aws_retry *r);
+/* Full jitter: uniform in [0, min(cap, base * 2^(retry-1))], retry = 1 for the
+ * pause after the first failed try. rng returns uniform 32-bit values. */
+long ecsb_aws_backoff_ms(const struct ecsb_aws_retry *r, int retry, uint32_t (*rng)(void *ctx), void *ctx);
+
+/* ---- errors -------------------------------------------------------------- */
+
+struct ecsb_aws_error_info {
+    long status;        /* HTTP status */
+    char code[128];     /* "ThrottlingException" (namespace# prefix removed), or "" */
+    char message[512];  /* one line, control characters replaced by spaces */
+};
+
+/* Reads {"__type": "ns#Code", "message"|"Message": ...} or an XML body with
+ * <Code>/<Message> (moto's auth errors, STS/IAM query errors). Never fails: an
+ * unreadable body leaves code empty and a short excerpt as the message. */
+void ecsb_aws_parse_error(long status, const char *body, size_t len, struct ecsb_aws_error_info *out);
+bool ecsb_aws_error_is_throttling(const char *code);
+/* Throttling codes, 5xx, 429 and RequestTimeout-like codes. */
+bool ecsb_aws_error_retryable(const struct ecsb_aws_error_info *e);
+/* ECSB_ERR_AUTH for credential/signature/permission codes, ECSB_ERR_NOT_FOUND for
+ * *NotFound codes, else ECSB_ERR_AWS. */
+enum ecsb_status ecsb_aws_error_status(const struct ecsb_aws_error_info *e);
+/* What an operator should do about code (never NULL). */
+const char *ecsb_aws_error_hint(const char *code, long status);
+/* Replaces every occurrence of each non-empty secret in s with "***" (in place). */
+void ecsb_aws_scrub(char *s, size_t cap, const char *const *secrets, size_t n);
+
+/* ---- the client ---------------------------------------------------------- */
+
+typedef enum ecsb_status (*ecsb_http_send_fn)(void *ctx, const struct ecsb_http_request *req,
+                                              struct ecsb_http_response *resp, struct ecsb_error *err);
+
+struct ecsb_aws_client {
+    struct ecsb_http *http;            /* not owned; used when send is NULL */
+    ecsb_http_send_fn send;            /* transport seam for tests; NULL = ecsb_http_send */
+    void *send_ctx;
+    struct ecsb_cred_chain *creds;     /* not owned */
+    char region[64];
+    struct ecsb_aws_retry retry;
+    ecsb_getenv_fn env;                /* NULL = getenv */
+    struct ecsb_clock clock;           /* zeroed = real clock */
+    uint32_t (*rng)(void *ctx);        /* NULL = an internal xorshift seeded from the clock */
+    void *rng_ctx;
+    uint64_t rng_state;
+    int last_attempts;                 /* tries the last call made */
+};
+
+/* Region from the argument, else AWS_REGION, else AWS_DEFAULT_REGION; retry
+ * defaults with AWS_MAX_ATTEMPTS honoured. Fails when no valid region is known. */
+enum ecsb_status ecsb_aws_client_init(struct ecsb_aws_client *c, struct ecsb_http *http, struct ecsb_cred_chain *creds,
+                                      const char *region, ecsb_getenv_fn env, struct ecsb_error *err);
+
+/* POSTs body (a JSON object; NULL = "{}") as <target_prefix>.<action>. On success
+ * *out is the parsed response (caller frees with ecsb_json_free). On failure err
+ * holds one line: "SSM GetParameter (us-east-1): Code: message -- hint". */
+enum ecsb_status ecsb_aws_call(struct ecsb_aws_client *c, const struct ecsb_aws_service *svc, const char *action,
+                               const char *body, struct ecsb_json **out, struct ecsb_error *err);
+
+/* ---- ECS (ecs.c) ----------------------------------------------------- */
+
+enum ecsb_status ecsb_ecs_describe_clusters(struct ecsb_aws_client *c, const char *const *clusters, size_t n,
+                                            struct ecsb_json **out, struct ecsb_error *err);
+enum ecsb_status ecsb_ecs_list_container_instances(struct ecsb_aws_client *c, const char *cluster,
+                                                   struct ecsb_json **out, struct ecsb_error *err);
+enum ecsb_status ecsb_ecs_describe_container_instances(struct ecsb_aws_client *c, const char *cluster,
+                                                       const char *const *arns, size_t n, struct ecsb_json **out,
+                                                       struct ecsb_error *err);
+struct ecsb_ecs_attribute {
+    const char *name;
+    const char *value;       /* NULL: none */
+    const char *target_id;   /* container instance ARN; NULL: none */
+};
+enum ecsb_status ecsb_ecs_put_attributes(struct ecsb_aws_client *c, const char *cluster,
+                                         const struct ecsb_ecs_attribute *attrs, size_t n, struct ecsb_error *err);
+/* Filters by name (and value when given) for container instances. */
+enum ecsb_status ecsb_ecs_list_attributes(struct ecsb_aws_client *c, const char *cluster, const char *name,
+                                          const char *value, struct ecsb_json **out, struct ecsb_error *err);
+/* identity_doc/signature: the IMDS instance identity document and its signature (may be ""). */
+enum ecsb_status ecsb_ecs_register_container_instance(struct ecsb_aws_client *c, const char *cluster,
+                                                      const char *identity_doc, const char *identity_sig,
+                                                      const struct ecsb_ecs_attribute *attrs, size_t n,
+                                                      struct ecsb_json **out, struct ecsb_error *err);
+
+/* ---- SSM (ssm.c) ----------------------------------------------------- */
+
+/* *value: the parameter's Value (caller frees). ECSB_ERR_NOT_FOUND for ParameterNotFound. */
+enum ecsb_status ecsb_ssm_get_parameter(struct ecsb_aws_client *c, const char *name, bool decrypt, char **value,
+                                        struct ecsb_error *err);
+/* Up to 10 names; *out is the whole response ({Parameters, InvalidParameters}). */
+enum ecsb_status ecsb_ssm_get_parameters(struct ecsb_aws_client *c, const char *const *names, size_t n,
+                                         struct ecsb_json **out, struct ecsb_error *err);
+/* Follows NextToken to the end; *out is {"Parameters":[...all pages...]}. */
+enum ecsb_status ecsb_ssm_get_parameters_by_path(struct ecsb_aws_client *c, const char *path, bool recursive,
+                                                 struct ecsb_json **out, struct ecsb_error *err);
+struct ecsb_ssm_put {
+    const char *name, *value;
+    const char *type;        /* NULL: "String" */
+    const char *data_type;   /* NULL: omitted (text) */
+    const char *description; /* NULL: omitted */
+    bool overwrite;
+};
+enum ecsb_status ecsb_ssm_put_parameter(struct ecsb_aws_client *c, const struct ecsb_ssm_put *p, long long *version,
+                                        struct ecsb_error *err);
+
+#endif

@@ -1,0 +1,47 @@
+/* credentials.h: where AWS credentials come from. A chain tries the environment
+ * (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) and then the
+ * instance role through IMDS, caches the result, and fetches role credentials
+ * again shortly before they expire. struct ecsb_credentials is in ecsb/sigv4.h. */
+#ifndef ECSB_CREDENTIALS_H
+#define ECSB_CREDENTIALS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ecsb/base/clock.h"
+#include "ecsb/base/error.h"
+#include "ecsb/aws/sigv4.h"
+
+struct ecsb_imds;
+
+/* ECSB_ERR_NOT_FOUND when neither key variable is set; ECSB_ERR_INVALID when only
+ * one of the pair is (the message names the missing one). */
+enum ecsb_status ecsb_credentials_from_env(ecsb_getenv_fn env, struct ecsb_credentials *out, struct ecsb_error *err);
+
+/* Parses the IMDS role document ({Code, AccessKeyId, SecretAccessKey, Token, Expiration}). */
+enum ecsb_status ecsb_credentials_from_imds_json(const char *json, size_t len, const char *role,
+                                                 struct ecsb_credentials *out, struct ecsb_error *err);
+
+/* "2024-01-31T12:00:00Z" (fractional seconds and "+00:00" accepted) -> epoch seconds. */
+bool ecsb_parse_iso8601_utc(const char *s, long long *epoch);
+
+void ecsb_credentials_copy(struct ecsb_credentials *dst, const struct ecsb_credentials *src);
+
+struct ecsb_cred_chain {
+    ecsb_getenv_fn env;        /* NULL = getenv */
+    struct ecsb_imds *imds;    /* not owned; NULL = environment only */
+    struct ecsb_clock clock;   /* wall time decides expiry */
+    long refresh_early_s;      /* default 300 */
+    struct ecsb_credentials current;
+    bool have;
+};
+
+void ecsb_cred_chain_init(struct ecsb_cred_chain *c, struct ecsb_imds *imds, ecsb_getenv_fn env);
+/* *out stays valid until the next call on the chain. */
+enum ecsb_status ecsb_cred_chain_get(struct ecsb_cred_chain *c, const struct ecsb_credentials **out,
+                                     struct ecsb_error *err);
+/* Forget the cache (the service said the token expired). */
+void ecsb_cred_chain_invalidate(struct ecsb_cred_chain *c);
+void ecsb_cred_chain_free(struct ecsb_cred_chain *c);
+
+#endif

@@ -1,0 +1,82 @@
+/* plan.h: what a bootstrap run will do on this host, computed without side
+ * effects from the settings layers and the host facts. `ecs-bootstrap plan`
+ * prints it; `ecs-bootstrap run` executes it (the plan owns the merged config
+ * so run has timeouts and paths at hand). */
+#ifndef ECSB_PLAN_H
+#define ECSB_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ecsb/agent/environment.h"
+#include "ecsb/base/buf.h"
+#include "ecsb/config/config.h"
+#include "ecsb/base/error.h"
+#include "ecsb/config/settings.h"
+
+struct ecsb_plan_input {
+    const struct ecsb_settings *const *layers; /* lowest precedence first: baked file, user data, command line */
+    size_t n_layers;
+    unsigned build;                /* host build number (RtlGetVersion) */
+    const char *installation_type; /* "Server", "Server Core", ...; NULL if unknown */
+    const char *region;            /* region from instance metadata, or NULL */
+};
+
+enum ecsb_plan_action_kind {
+    ECSB_ACTION_WRITE_ENV,
+    ECSB_ACTION_CREDENTIAL_PROXY,
+    ECSB_ACTION_PRELOAD_IMAGES,
+    ECSB_ACTION_INSTALL_AGENT,
+    ECSB_ACTION_START_AGENT,
+    ECSB_ACTION_WAIT_REGISTRATION,
+    ECSB_ACTION_PUBLISH_OS_FAMILY,
+    ECSB_ACTION_PUBLISH_ATTRIBUTES,
+};
+
+struct ecsb_plan_action {
+    enum ecsb_plan_action_kind kind;
+    char *text; /* "wait for registration (up to 15m)" */
+};
+
+struct ecsb_plan_ignored {
+    char *origin; /* the layer ("user data", a file) */
+    int line;
+    char *text;   /* redacted when it may hold a secret */
+    char *reason;
+};
+
+struct ecsb_plan {
+    unsigned build;
+    char *installation_type;
+    const char *os_family; /* static string from ecsb_os_family */
+    struct ecsb_config config;
+    struct ecsb_agentenv env;
+    struct ecsb_strlist preload; /* expanded for the host build; empty when images.mode = off */
+    struct ecsb_plan_action *actions;
+    size_t n_actions, cap_actions;
+    struct ecsb_plan_ignored *ignored;
+    size_t n_ignored, cap_ignored;
+    char **warnings;
+    size_t n_warnings, cap_warnings;
+};
+
+/* Merges the layers into a config and derives everything else. On bad input
+ * returns ECSB_ERR_INVALID with the place in err; *out is then empty. */
+enum ecsb_status ecsb_plan_build(const struct ecsb_plan_input *in, struct ecsb_plan *out, struct ecsb_error *err);
+
+/* The image list with {ltsc} replaced by the build's servercore tag and
+ * {nanoserver} by its nanoserver tag. Images that cannot be expanded (no tag for
+ * this build) are left out; returns how many. */
+size_t ecsb_plan_expand_images(const struct ecsb_strlist *images, unsigned build, struct ecsb_strlist *out);
+
+/* JSON object: os_family, build, installation_type, agent_environment {var: value},
+ * agent_environment_detail [{name, value, setting, source, user_set}],
+ * preload_images [], actions [], ignored [{origin, line, text, reason}],
+ * sources {setting: source}, notes [], warnings []. Secret values are redacted. */
+void ecsb_plan_json(const struct ecsb_plan *p, struct ecsb_buf *out, int indent);
+/* The same for people. */
+void ecsb_plan_text(const struct ecsb_plan *p, struct ecsb_buf *out);
+
+void ecsb_plan_free(struct ecsb_plan *p);
+
+#endif
