@@ -2,7 +2,7 @@
 # Everything CI runs, in order, each suite printing "<suite>: N passed, M failed".
 # The last line sums them all. Exit non-zero if any suite failed.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit
 log=build/check.log
 mkdir -p build && : > "$log"
 status=0
@@ -12,6 +12,7 @@ suite() { # name, command...
   if ! "$@" 2>&1 | tee -a "$log"; then status=1; fi
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 }
+suite "lint (cppcheck, shellcheck)" make --no-print-directory lint
 suite "native unit tests"       make --no-print-directory test
 suite "windows unit tests (wine)" make --no-print-directory test-windows
 suite "asan+ubsan unit tests"   make --no-print-directory test-asan

@@ -4,7 +4,7 @@
 # Tests run from the repository root; ECSB_SHARED points at ../shared (the read-only test data).
 set -u
 dir=$1 mode=${2:-native}
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit
 export ECSB_SHARED=${ECSB_SHARED:-../shared}
 if [ "$mode" = wine ]; then
   export WINEDEBUG=-all WINEPREFIX=${WINEPREFIX:-$PWD/build/wineprefix}

@@ -23,7 +23,7 @@ SHIM=$LS_TMP/shim; mkdir -p "$SHIM"
 printf '#!/bin/sh\nexec %s "$BENCH_OUT" %s "$@"\n' "$RUSAGE" "$BUILD/ecs-bootstrap" >"$SHIM/ecs-bootstrap"
 chmod +x "$SHIM/ecs-bootstrap"
 ln -s "$BUILD/fake-ecs-agent" "$SHIM/fake-ecs-agent"
-LS_BUILD=$SHIM
+export LS_BUILD=$SHIM   # read by scripts/local-services.sh
 
 printf '[cluster]\nname = bench\n[attributes]\nteam = payments\n' >"$LS_TMP/ud.ini"
 ls_start_moto && ls_run_instance && ls_create_cluster bench && ls_start_imds "$LS_TMP/ud.ini" || {

@@ -38,7 +38,7 @@ bool ecsb_env_name_valid(const char *name)
     size_t n = 1;
     while (name[n] && name_char(name[n]))
         n++;
-    return name[n] == '\0' && n <= 255;
+    return n <= 255 && name[n] == '\0';
 }
 
 void ecsb_envfile_escape(const char *value, struct ecsb_buf *out)

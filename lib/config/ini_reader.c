@@ -154,7 +154,7 @@ int ecsb_ini_walk(const char *text, ecsb_ini_event_fn fn, void *user)
     char buf[ECSB_INI_MAX_LINE];
     while (*p) {
         size_t n = 0;
-        while (p[n] && n < PIECE_MAX) {
+        while (n < PIECE_MAX && p[n]) {
             buf[n] = p[n];
             if (p[n++] == '\n')
                 break;

@@ -5,7 +5,7 @@
 # copy under build/, so a run never changes the tree. A crash fails the suite.
 set -u
 dir=$1 seconds=${2:-20}
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit
 pass=0 fail=0
 for f in "$dir"/fuzz/fuzz_*; do
   [ -x "$f" ] || continue

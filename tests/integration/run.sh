@@ -4,8 +4,9 @@
 # stops them on exit, and ends with "N passed, M failed".
 #   tests/integration/run.sh BUILD_DIR
 set -u
-export ECSB_BUILD=$(cd "$1" && pwd)
-cd "$(dirname "$0")/../.."
+ECSB_BUILD=$(cd "$1" && pwd) || exit 2
+export ECSB_BUILD
+cd "$(dirname "$0")/../.." || exit
 export ECSB_SHARED=${ECSB_SHARED:-$(cd ../shared && pwd)}
 pass=0 fail=0
 for t in tests/integration/test_*.sh tests/integration/test_*.py; do

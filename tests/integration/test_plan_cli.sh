@@ -5,7 +5,7 @@
 set -u
 # plan without --userdata asks IMDS; this host has none.
 export AWS_EC2_METADATA_DISABLED=true
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit
 B=${ECSB_BUILD:-$PWD/build/posix}/ecs-bootstrap
 pass=0 fail=0
 tmp=$(mktemp -d)

@@ -25,7 +25,7 @@ static enum ecsb_status build(struct fixture *f, unsigned build_no, const char *
     const struct ecsb_settings *layers[] = {&f->file, &f->ud, &f->cli};
     struct ecsb_plan_input in = {layers, 3, build_no, itype, NULL};
     enum ecsb_status st = ecsb_plan_build(&in, &f->plan, err);
-    if (st)
+    if (st != ECSB_OK)
         return st;
     struct ecsb_buf b = ECSB_BUF_INIT;
     ecsb_plan_json(&f->plan, &b, 2);
@@ -34,7 +34,7 @@ static enum ecsb_status build(struct fixture *f, unsigned build_no, const char *
         CHECK_STR_EQ(jerr.message, "(plan JSON parses)");
     ecsb_buf_free(&b);
     ecsb_plan_text(&f->plan, &f->text);
-    return st;
+    return ECSB_OK;
 }
 
 static void teardown(struct fixture *f)

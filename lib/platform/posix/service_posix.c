@@ -355,7 +355,7 @@ static enum ecsb_status await_report(int fd, const char *name, const char *binar
                                      struct ecsb_error *err)
 {
     double deadline = now_ms() + timeout_ms;
-    struct spawn_report r;
+    struct spawn_report r = {0};
     size_t got = 0;
     while (got < sizeof r) {
         double left = deadline - now_ms();
@@ -452,7 +452,7 @@ enum ecsb_status ecsb_service_start(struct ecsb_service_mgr *m, const char *name
         return bad_name(name, err);
     struct ecsb_envfile spec = ECSB_ENVFILE_INIT, env = ECSB_ENVFILE_INIT;
     enum ecsb_status st = load_spec(m, name, &spec, err);
-    struct ecsb_service_status cur;
+    struct ecsb_service_status cur = {0};
     if (st == ECSB_OK)
         st = ecsb_service_query(m, name, &cur, err);
     if (st != ECSB_OK || cur.state == ECSB_SVC_RUNNING)

@@ -30,7 +30,7 @@ static void show(const char *label, int rc, const struct ecsb_buf *b)
 {
     printf("  %s returned %d, calls:\n    ", label, rc);
     const char *s = ecsb_buf_cstr(b);
-    for (size_t i = 0; s[i] && i < 600; i++) {
+    for (size_t i = 0; i < 600 && s[i]; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '\n')
             printf("\n    ");
