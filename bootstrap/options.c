@@ -4,6 +4,13 @@
 
 #include "ecsb/base/buf.h"
 
+/* One parse: the table, the streams, the command's name for messages. */
+struct parser {
+    const struct command_usage *u;
+    const struct option *opts;
+    FILE *out, *err;
+};
+
 static const struct option *find_long(const struct option *opts, const char *name, size_t len)
 {
     for (const struct option *o = opts; o->type != OPT_END; o++)
@@ -39,58 +46,57 @@ void print_usage(const struct command_usage *u, const struct option *opts, FILE 
         fprintf(out, "\n%s", u->footer);
 }
 
-static enum parse_result fail(const struct command_usage *u, const struct option *opts, const char *fmt,
-                              const char *what)
+/* A usage error: one line naming the command, then the usage. */
+static enum parse_result fail(const struct parser *p, const char *fmt, const char *what)
 {
-    fprintf(stderr, "ecs-bootstrap %s: ", u->name);
-    fprintf(stderr, fmt, what);
-    fputc('\n', stderr);
-    print_usage(u, opts, stderr);
+    fprintf(p->err, "ecs-bootstrap %s: ", p->u->name);
+    fprintf(p->err, fmt, what);
+    fputc('\n', p->err);
+    print_usage(p->u, p->opts, p->err);
     return PARSE_ERROR;
 }
 
 /* Stores one option's value. */
-static enum parse_result take(const struct command_usage *u, const struct option *o, const char *value)
+static enum parse_result take(const struct parser *p, const struct option *o, const char *value)
 {
     if (o->type == OPT_STRING) {
         *(const char **)o->target = value;
         return PARSE_OK;
     }
-    struct ecsb_error err = {0};
-    if (o->cb(o->target, value, &err) == ECSB_OK)
+    struct ecsb_error e = {0};
+    if (o->cb(o->target, value, &e) == ECSB_OK)
         return PARSE_OK;
-    fprintf(stderr, "ecs-bootstrap %s: option '--%s %s': %s\n", u->name, o->long_name, value, err.message);
+    fprintf(p->err, "ecs-bootstrap %s: option '--%s %s': %s\n", p->u->name, o->long_name, value, e.message);
     return PARSE_ERROR;
 }
 
 /* One flag at argv[*i]; advances *i past a separate value. */
-static enum parse_result one_flag(const struct command_usage *u, const struct option *opts, int argc, char **argv,
-                                  int *i)
+static enum parse_result one_flag(const struct parser *p, int argc, char **argv, int *i)
 {
     const char *arg = argv[*i], *eq = NULL;
     const struct option *o;
     if (arg[1] == '-') {
         eq = strchr(arg + 2, '=');
-        o = find_long(opts, arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+        o = find_long(p->opts, arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
     } else {
-        o = arg[2] ? NULL : find_short(opts, arg[1]);
+        o = arg[2] ? NULL : find_short(p->opts, arg[1]);
     }
     if (!o)
-        return fail(u, opts, "unknown option '%s'", arg);
+        return fail(p, "unknown option '%s'", arg);
     if (o->type == OPT_FLAG) {
         if (eq)
-            return fail(u, opts, "option '%s' takes no value", arg);
+            return fail(p, "option '%s' takes no value", arg);
         *(bool *)o->target = true;
         return PARSE_OK;
     }
     if (eq)
-        return take(u, o, eq + 1);
+        return take(p, o, eq + 1);
     if (*i + 1 >= argc) {
-        fprintf(stderr, "ecs-bootstrap %s: option '--%s' needs a value (%s)\n", u->name, o->long_name, o->argh);
-        print_usage(u, opts, stderr);
+        fprintf(p->err, "ecs-bootstrap %s: option '--%s' needs a value (%s)\n", p->u->name, o->long_name, o->argh);
+        print_usage(p->u, p->opts, p->err);
         return PARSE_ERROR;
     }
-    return take(u, o, argv[++*i]);
+    return take(p, o, argv[++*i]);
 }
 
 static bool is_help(const char *arg)
@@ -98,9 +104,10 @@ static bool is_help(const char *arg)
     return !strcmp(arg, "--help") || !strcmp(arg, "-h");
 }
 
-enum parse_result parse_options(const struct command_usage *u, const struct option *opts, int argc, char **argv,
-                                int *n_args)
+enum parse_result parse_options_to(const struct command_usage *u, const struct option *opts, int argc, char **argv,
+                                   int *n_args, FILE *out, FILE *err)
 {
+    const struct parser p = {u, opts, out, err};
     int kept = 0;
     bool flags_done = false;
     for (int i = 1; i < argc; i++) {
@@ -111,20 +118,26 @@ enum parse_result parse_options(const struct command_usage *u, const struct opti
             continue;
         }
         if (flag && is_help(arg)) {
-            print_usage(u, opts, stdout);
+            print_usage(u, opts, out);
             return PARSE_HELP;
         }
         if (!flag) {
             if (!n_args)
-                return fail(u, opts, "unexpected argument '%s'", arg);
-            argv[kept++] = argv[i];
+                return fail(&p, "unexpected argument '%s'", arg);
+            argv[kept++] = argv[i]; /* never past i: nothing unread is overwritten */
             continue;
         }
-        enum parse_result r = one_flag(u, opts, argc, argv, &i);
+        enum parse_result r = one_flag(&p, argc, argv, &i);
         if (r != PARSE_OK)
             return r;
     }
     if (n_args)
         *n_args = kept;
     return PARSE_OK;
+}
+
+enum parse_result parse_options(const struct command_usage *u, const struct option *opts, int argc, char **argv,
+                                int *n_args)
+{
+    return parse_options_to(u, opts, argc, argv, n_args, stdout, stderr);
 }

@@ -53,6 +53,9 @@ enum parse_result {
  * in *n_args; a command that takes none passes n_args = NULL and gets an error. */
 enum parse_result parse_options(const struct command_usage *u, const struct option *opts, int argc, char **argv,
                                 int *n_args);
+/* The same, with usage for --help on out and messages on err (tests). */
+enum parse_result parse_options_to(const struct command_usage *u, const struct option *opts, int argc, char **argv,
+                                   int *n_args, FILE *out, FILE *err);
 
 /* The usage text: synopsis, about, one line per option, footer. */
 void print_usage(const struct command_usage *u, const struct option *opts, FILE *out);
