@@ -10,7 +10,6 @@
 #include "ecsb/agent/preflight.h"
 #include "run.h"
 
-#define AGENT_SERVICE ECSB_AGENT_SERVICE_NAME
 
 static enum ecsb_status check_credentials(struct run_ctx *ctx, struct ecsb_buf *detail)
 {
@@ -37,8 +36,9 @@ static void stop_agent_quietly(struct run_ctx *ctx)
 {
     struct ecsb_error err = {0};
     bool changed = false;
-    if (ecsb_service_stop(ctx->services, AGENT_SERVICE, 30000, &changed, &err) == ECSB_OK && changed)
-        ecsb_log(&ctx->log, ECSB_LOG_INFO, "stopped the %s service: its cluster does not exist", AGENT_SERVICE);
+    if (ecsb_service_stop(ctx->services, ECSB_AGENT_SERVICE_NAME, 30000, &changed, &err) == ECSB_OK && changed)
+        ecsb_log(&ctx->log, ECSB_LOG_INFO, "stopped the %s service: its cluster does not exist",
+                 ECSB_AGENT_SERVICE_NAME);
 }
 
 static enum ecsb_status check_cluster(struct run_ctx *ctx, struct ecsb_buf *detail)
@@ -101,7 +101,7 @@ static enum ecsb_status check_ports(struct run_ctx *ctx, struct ecsb_buf *detail
         ecsb_buf_puts(detail, ", agent ports not checked (ECS_BOOTSTRAP_INTROSPECTION_URL is set)");
         return ECSB_OK;
     }
-    if (service_running(ctx, AGENT_SERVICE)) {
+    if (service_running(ctx, ECSB_AGENT_SERVICE_NAME)) {
         ecsb_buf_puts(detail, ", agent already running");
         return ECSB_OK;
     }

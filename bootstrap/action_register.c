@@ -12,7 +12,6 @@
 #include "ecsb/base/json.h"
 #include "run.h"
 
-#define AGENT_SERVICE ECSB_AGENT_SERVICE_NAME
 /* Registration usually takes well under a second once the agent runs: poll fast
  * at first, then back off so a slow join costs little. */
 #define POLL_FIRST_MS 25
@@ -70,7 +69,7 @@ static enum ecsb_status agent_exited(struct run_ctx *ctx, const struct ecsb_serv
     ecsb_buf_printf(&msg, "); see %s", ctx->plan.config.paths.logfile);
     if (!append_log_tail(ctx->plan.config.paths.logfile, &msg)) {
         /* The agent died before it opened its log: its console output says why. */
-        char *console = ecsb_service_console_log(ctx->services, AGENT_SERVICE);
+        char *console = ecsb_service_console_log(ctx->services, ECSB_AGENT_SERVICE_NAME);
         append_log_tail(console, &msg);
         free(console);
     }
@@ -103,8 +102,8 @@ enum ecsb_status run_action_register(struct run_ctx *ctx, enum ecsb_phase_result
         }
         struct ecsb_service_status st = {0};
         struct ecsb_error err = {0};
-        if (ecsb_service_query(ctx->services, AGENT_SERVICE, &st, &err) == ECSB_OK && st.state != ECSB_SVC_RUNNING &&
-            st.state != ECSB_SVC_START_PENDING)
+        if (ecsb_service_query(ctx->services, ECSB_AGENT_SERVICE_NAME, &st, &err) == ECSB_OK &&
+            st.state != ECSB_SVC_RUNNING && st.state != ECSB_SVC_START_PENDING)
             return agent_exited(ctx, &st);
         long long now = ecsb_monotonic_ms();
         if (now >= deadline)

@@ -113,7 +113,8 @@ static void plan_images(struct ecsb_plan *p)
     for (size_t i = 0; i < c->images.preload.count; i++) {
         const char *img = c->images.preload.items[i];
         if (sc && nano && strcmp(sc, nano) != 0 && strstr(img, "nanoserver") && strstr(img, "{ltsc}"))
-            ecsb_plan_warn(p, "images.preload: '%s' uses {ltsc} (%s) for a nanoserver image, whose tag on build %u is %s; "
+            ecsb_plan_warn(p,
+                           "images.preload: '%s' uses {ltsc} (%s) for a nanoserver image, whose tag on build %u is %s; "
                      "write {nanoserver}", img, sc, p->build, nano);
     }
 }
@@ -138,7 +139,8 @@ enum ecsb_status ecsb_plan_build(const struct ecsb_plan_input *in, struct ecsb_p
     for (size_t i = 0; i < out->config.n_warnings; i++)
         ecsb_plan_warn(out, "%s", out->config.warnings[i]);
     if (!strcmp(out->os_family, ECSB_OS_FAMILY_UNSUPPORTED))
-        ecsb_plan_warn(out, "build %u with installation type '%s' is not a Windows Server release the agent recognises: "
+        ecsb_plan_warn(out,
+                       "build %u with installation type '%s' is not a Windows Server release the agent recognises: "
                    "ecs.os-family will be 'windows' and WINDOWS_SERVER_* placement constraints will not match",
               in->build, out->installation_type);
     plan_images(out);
