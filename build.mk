@@ -83,8 +83,11 @@ $(OUT)/obj/%.o: %.c
 # Unit tests drive bootstrap's actions and flag parser through its private headers.
 $(OUT)/obj/tests/unit/%.o: CFLAGS += -Ibootstrap
 
-# A version or toolchain change in config.mk rebuilds every object.
-$(OUT)/obj/%.o: config.mk
+# A version or toolchain change in config.mk rebuilds every object. (An explicit
+# list: a pattern rule without a recipe would cancel the compile rule, not add to it.)
+ALL_OBJ := $(patsubst %.c,$(OUT)/obj/%.o,$(LIB_SRC) $(BOOT_SRC) $(AMI_SRC) $(AGENT_SRC) $(FUZZ_SRC) $(TOOL_SRC) \
+             $(TEST_SRC))
+$(ALL_OBJ): config.mk
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
