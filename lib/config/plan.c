@@ -309,28 +309,18 @@ void ecsb_plan_json(const struct ecsb_plan *p, struct ecsb_buf *out, int indent)
         ecsb_buf_putc(out, '\n');
 }
 
-void ecsb_plan_text(const struct ecsb_plan *p, struct ecsb_buf *out)
+static void text_environment(const struct ecsb_plan *p, struct ecsb_buf *out)
 {
-    const struct ecsb_config *c = &p->config;
-    ecsb_buf_printf(out, "ecs-bootstrap plan (nothing is changed)\n\n");
-    ecsb_buf_printf(out, "host: build %u, %s -> ecs.os-family %s\n", p->build,
-                    *p->installation_type ? p->installation_type : "(installation type unknown)", p->os_family);
-    ecsb_buf_printf(out, "cluster: %s (%s)\n\nactions:\n", c->cluster.name,
-                    ecsb_config_source(c, "cluster", "name"));
-    for (size_t i = 0; i < p->n_actions; i++)
-        ecsb_buf_printf(out, "  %u. %s%s\n", (unsigned)(i + 1), p->actions[i].text,
-                        p->actions[i].not_yet_done ? " [not yet done by this version]" : "");
     ecsb_buf_puts(out, "\nagent environment:\n");
     for (size_t i = 0; i < p->env.count; i++) {
         const struct ecsb_agentenv_var *v = &p->env.vars[i];
         ecsb_buf_printf(out, "  %s=%s\n      from %s (%s)\n", v->name, shown(v->name, v->value), v->setting,
                         v->source);
     }
-    if (p->preload.count) {
-        ecsb_buf_printf(out, "\nimages (%s):\n", ecsb_images_mode_name(c->images.mode));
-        for (size_t i = 0; i < p->preload.count; i++)
-            ecsb_buf_printf(out, "  %s\n", p->preload.items[i]);
-    }
+}
+
+static void text_explicit_settings(const struct ecsb_config *c, struct ecsb_buf *out)
+{
     bool header = false;
     for (size_t i = 0; i < ecsb_config_key_count(); i++) {
         if (!c->origin[i].is_set)
@@ -345,20 +335,42 @@ void ecsb_plan_text(const struct ecsb_plan *p, struct ecsb_buf *out)
             ecsb_buf_putc(out, *r == '\n' ? ' ' : *r);
         ecsb_buf_printf(out, " (%s)\n", c->origin[i].source);
     }
+}
+
+/* A titled list of lines, left out when empty. */
+static void text_lines(const char *title, char *const *lines, size_t n, struct ecsb_buf *out)
+{
+    if (!n)
+        return;
+    ecsb_buf_printf(out, "\n%s:\n", title);
+    for (size_t i = 0; i < n; i++)
+        ecsb_buf_printf(out, "  %s\n", lines[i]);
+}
+
+void ecsb_plan_text(const struct ecsb_plan *p, struct ecsb_buf *out)
+{
+    const struct ecsb_config *c = &p->config;
+    ecsb_buf_printf(out, "ecs-bootstrap plan (nothing is changed)\n\n");
+    ecsb_buf_printf(out, "host: build %u, %s -> ecs.os-family %s\n", p->build,
+                    *p->installation_type ? p->installation_type : "(installation type unknown)", p->os_family);
+    ecsb_buf_printf(out, "cluster: %s (%s)\n\nactions:\n", c->cluster.name,
+                    ecsb_config_source(c, "cluster", "name"));
+    for (size_t i = 0; i < p->n_actions; i++)
+        ecsb_buf_printf(out, "  %u. %s%s\n", (unsigned)(i + 1), p->actions[i].text,
+                        p->actions[i].not_yet_done ? " [not yet done by this version]" : "");
+    text_environment(p, out);
+    if (p->preload.count) {
+        ecsb_buf_printf(out, "\nimages (%s):\n", ecsb_images_mode_name(c->images.mode));
+        for (size_t i = 0; i < p->preload.count; i++)
+            ecsb_buf_printf(out, "  %s\n", p->preload.items[i]);
+    }
+    text_explicit_settings(c, out);
     if (p->n_ignored) {
         ecsb_buf_puts(out, "\nlines not acted on:\n");
         for (size_t i = 0; i < p->n_ignored; i++)
             ecsb_buf_printf(out, "  %s:%d: %s\n      %s\n", p->ignored[i].origin, p->ignored[i].line,
                             p->ignored[i].text, p->ignored[i].reason);
     }
-    if (p->env.n_notes) {
-        ecsb_buf_puts(out, "\nnotes:\n");
-        for (size_t i = 0; i < p->env.n_notes; i++)
-            ecsb_buf_printf(out, "  %s\n", p->env.notes[i]);
-    }
-    if (p->n_warnings) {
-        ecsb_buf_puts(out, "\nwarnings:\n");
-        for (size_t i = 0; i < p->n_warnings; i++)
-            ecsb_buf_printf(out, "  %s\n", p->warnings[i]);
-    }
+    text_lines("notes", p->env.notes, p->env.n_notes, out);
+    text_lines("warnings", p->warnings, p->n_warnings, out);
 }

@@ -11,7 +11,6 @@ long long ecsb_monotonic_ms(void);
 long long ecsb_wall_time(void);
 void ecsb_sleep_ms(long ms);
 /* Thread-safe gmtime (gmtime_r / gmtime_s). */
-struct tm;
 void ecsb_gmtime(time_t t, struct tm *out);
 
 /* Injectable clock for the clients: any NULL member falls back to the real one. */
