@@ -179,6 +179,25 @@ static const char *shown(const char *name, const char *value)
     return ecsb_env_is_secret(name) ? "<redacted>" : value;
 }
 
+/* One "key": value member. */
+static void member_string(struct ecsb_json_writer *w, const char *key, const char *value)
+{
+    ecsb_jw_key(w, key);
+    ecsb_jw_string(w, value);
+}
+
+static void member_int(struct ecsb_json_writer *w, const char *key, long long value)
+{
+    ecsb_jw_key(w, key);
+    ecsb_jw_int(w, value);
+}
+
+static void member_bool(struct ecsb_json_writer *w, const char *key, bool value)
+{
+    ecsb_jw_key(w, key);
+    ecsb_jw_bool(w, value);
+}
+
 static void json_sources(const struct ecsb_plan *p, struct ecsb_json_writer *w)
 {
     const struct ecsb_config *c = &p->config;
@@ -224,16 +243,11 @@ static void json_environment(const struct ecsb_plan *p, struct ecsb_json_writer 
     for (size_t i = 0; i < p->env.count; i++) {
         const struct ecsb_agentenv_var *v = &p->env.vars[i];
         ecsb_jw_object_begin(w);
-        ecsb_jw_key(w, "name");
-        ecsb_jw_string(w, v->name);
-        ecsb_jw_key(w, "value");
-        ecsb_jw_string(w, shown(v->name, v->value));
-        ecsb_jw_key(w, "setting");
-        ecsb_jw_string(w, v->setting);
-        ecsb_jw_key(w, "source");
-        ecsb_jw_string(w, v->source);
-        ecsb_jw_key(w, "user_set");
-        ecsb_jw_bool(w, v->user_set);
+        member_string(w, "name", v->name);
+        member_string(w, "value", shown(v->name, v->value));
+        member_string(w, "setting", v->setting);
+        member_string(w, "source", v->source);
+        member_bool(w, "user_set", v->user_set);
         ecsb_jw_object_end(w);
     }
     ecsb_jw_array_end(w);
@@ -252,12 +266,9 @@ static void json_actions(const struct ecsb_plan *p, struct ecsb_json_writer *w)
     ecsb_jw_array_begin(w);
     for (size_t i = 0; i < p->n_actions; i++) {
         ecsb_jw_object_begin(w);
-        ecsb_jw_key(w, "name");
-        ecsb_jw_string(w, p->actions[i].name);
-        ecsb_jw_key(w, "text");
-        ecsb_jw_string(w, p->actions[i].text);
-        ecsb_jw_key(w, "not_yet_done");
-        ecsb_jw_bool(w, p->actions[i].not_yet_done);
+        member_string(w, "name", p->actions[i].name);
+        member_string(w, "text", p->actions[i].text);
+        member_bool(w, "not_yet_done", p->actions[i].not_yet_done);
         ecsb_jw_object_end(w);
     }
     ecsb_jw_array_end(w);
@@ -269,14 +280,10 @@ static void json_ignored(const struct ecsb_plan *p, struct ecsb_json_writer *w)
     ecsb_jw_array_begin(w);
     for (size_t i = 0; i < p->n_ignored; i++) {
         ecsb_jw_object_begin(w);
-        ecsb_jw_key(w, "origin");
-        ecsb_jw_string(w, p->ignored[i].origin);
-        ecsb_jw_key(w, "line");
-        ecsb_jw_int(w, p->ignored[i].line);
-        ecsb_jw_key(w, "text");
-        ecsb_jw_string(w, p->ignored[i].text);
-        ecsb_jw_key(w, "reason");
-        ecsb_jw_string(w, p->ignored[i].reason);
+        member_string(w, "origin", p->ignored[i].origin);
+        member_int(w, "line", p->ignored[i].line);
+        member_string(w, "text", p->ignored[i].text);
+        member_string(w, "reason", p->ignored[i].reason);
         ecsb_jw_object_end(w);
     }
     ecsb_jw_array_end(w);
@@ -287,12 +294,9 @@ void ecsb_plan_json(const struct ecsb_plan *p, struct ecsb_buf *out, int indent)
     struct ecsb_json_writer w;
     ecsb_jw_init(&w, out, indent);
     ecsb_jw_object_begin(&w);
-    ecsb_jw_key(&w, "os_family");
-    ecsb_jw_string(&w, p->os_family);
-    ecsb_jw_key(&w, "build");
-    ecsb_jw_int(&w, p->build);
-    ecsb_jw_key(&w, "installation_type");
-    ecsb_jw_string(&w, p->installation_type);
+    member_string(&w, "os_family", p->os_family);
+    member_int(&w, "build", p->build);
+    member_string(&w, "installation_type", p->installation_type);
     json_environment(p, &w);
     ecsb_jw_key(&w, "preload_images");
     json_strings(&w, p->preload.items, p->preload.count);
