@@ -3,7 +3,9 @@
 # Sources are found by folder, so a new module or test needs no edit here:
 #   lib/<concern>/*.c  portable core (base, config, userdata, aws, agent)
 #   lib/platform/$(PLATFORM)/*.c   the platform seams (posix: libcurl, OpenSSL, inih; windows: Win32)
-#   bootstrap/*.c      ecs-bootstrap           ami-metadata/*.c                ecs-ami-metadata
+#   bootstrap/*.c      libbootstrap.a (all but main.c, so unit tests drive the actions
+#                      and the flag parser) + bootstrap/main.c = ecs-bootstrap
+#   ami-metadata/*.c   ecs-ami-metadata
 #   tests/unit/test_*.c        unit tests on both platforms
 #   tests/unit/posix/test_*.c  unit tests that need POSIX-only peers (inih differential)
 #   tests/fake-agent/*.c       the fake ECS agent       tests/fuzz/fuzz_*.c  libFuzzer targets
@@ -45,6 +47,8 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(OUT)/obj/%.o)
 LIB       := $(OUT)/libecsb.a
 
 BOOT_SRC  := $(wildcard bootstrap/*.c)
+BOOT_LIB  := $(if $(BOOT_SRC),$(OUT)/libbootstrap.a)
+BOOT_OBJ  := $(patsubst %.c,$(OUT)/obj/%.o,$(filter-out bootstrap/main.c,$(BOOT_SRC)))
 AMI_SRC   := $(wildcard ami-metadata/*.c)
 AGENT_SRC := $(wildcard tests/fake-agent/*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
@@ -76,40 +80,48 @@ $(OUT)/obj/%.o: %.c
 	@$(if $(V),,echo "  CC      $(OUT) $<")
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
+# Unit tests drive bootstrap's actions and flag parser through its private headers.
+$(OUT)/obj/tests/unit/%.o: CFLAGS += -Ibootstrap
+
+# A version or toolchain change in config.mk rebuilds every object. (An explicit
+# list: a pattern rule without a recipe would cancel the compile rule, not add to it.)
+ALL_OBJ := $(patsubst %.c,$(OUT)/obj/%.o,$(LIB_SRC) $(BOOT_SRC) $(AMI_SRC) $(AGENT_SRC) $(FUZZ_SRC) $(TOOL_SRC) \
+             $(TEST_SRC))
+$(ALL_OBJ): config.mk
+
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
+$(BOOT_LIB): $(BOOT_OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(OUT)/ecs-bootstrap$(EXE): $(BOOT_SRC:%.c=$(OUT)/obj/%.o) $(LIB)
-	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(OUT)/ecs-ami-metadata$(EXE): $(AMI_SRC:%.c=$(OUT)/obj/%.o) $(LIB)
-	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(OUT)/fake-ecs-agent$(EXE): $(AGENT_SRC:%.c=$(OUT)/obj/%.o) $(LIB)
-	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-# Each unit test is one executable linked against the library.
-$(OUT)/tests/%$(EXE): $(OUT)/obj/tests/unit/%.o $(LIB)
+# The one link rule: every program, test, tool and fuzzer is its objects plus the
+# libraries (libbootstrap.a first: it uses libecsb.a). A library only adds the
+# members a program needs.
+define LINK
 	@mkdir -p $(dir $@)
 	@$(if $(V),,echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(OUT)/tests/%$(EXE): $(OUT)/obj/tests/unit/posix/%.o $(LIB)
-	@mkdir -p $(dir $@)
-	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+endef
+LINK_LIBS := $(BOOT_LIB) $(LIB)
 
+$(OUT)/ecs-bootstrap$(EXE): $(OUT)/obj/bootstrap/main.o $(LINK_LIBS)
+	$(LINK)
+$(OUT)/ecs-ami-metadata$(EXE): $(AMI_SRC:%.c=$(OUT)/obj/%.o) $(LINK_LIBS)
+	$(LINK)
+$(OUT)/fake-ecs-agent$(EXE): $(AGENT_SRC:%.c=$(OUT)/obj/%.o) $(LINK_LIBS)
+	$(LINK)
+# Each unit test is one executable linked against the libraries.
+$(OUT)/tests/%$(EXE): $(OUT)/obj/tests/unit/%.o $(LINK_LIBS)
+	$(LINK)
+$(OUT)/tests/%$(EXE): $(OUT)/obj/tests/unit/posix/%.o $(LINK_LIBS)
+	$(LINK)
 # Small test clients driven by the integration scripts (tests/tools/*.c), both platforms.
-$(OUT)/tools/%$(EXE): $(OUT)/obj/tests/tools/%.o $(LIB)
-	@mkdir -p $(dir $@)
-	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(OUT)/fuzz/%: $(OUT)/obj/tests/fuzz/%.o $(LIB)
-	@mkdir -p $(dir $@)
-	@$(if $(V),,echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(OUT)/tools/%$(EXE): $(OUT)/obj/tests/tools/%.o $(LINK_LIBS)
+	$(LINK)
+$(OUT)/fuzz/%: $(OUT)/obj/tests/fuzz/%.o $(LINK_LIBS)
+	$(LINK)
 
 # Make AR match the compiler family for the cross build.
 ifeq ($(PLATFORM),windows)

@@ -13,9 +13,5 @@ WINE          := wine
 # Product version (printed by `ecs-bootstrap --version`).
 ECSB_VERSION  := 0.1.0
 
-# Agent defaults written on a Windows host.
-AGENT_DATADIR := C:\\ProgramData\\Amazon\\ECS\\data
-AGENT_LOGFILE := C:\\ProgramData\\Amazon\\ECS\\log\\ecs-agent.log
-
 # Seconds each fuzz target runs in `make fuzz` (CI keeps it short).
 FUZZ_SECONDS  ?= 20

@@ -4,31 +4,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _WIN32
-#include <fcntl.h>
-#include <io.h>
-#endif
 
 #include "commands.h"
 #include "ecsb/base/buf.h"
 #include "ecsb/base/fs.h"
 #include "ecsb/userdata/userdata.h"
+#include "options.h"
 
-static void migrate_usage(FILE *out)
-{
-    fputs("usage: ecs-bootstrap migrate-userdata FILE|-\n"
-          "  Reads user data in any form (Initialize-ECSAgent PowerShell, EC2Launch tags, MIME,\n"
-          "  base64, gzip, our INI) from FILE or stdin ('-') and prints the same settings as our\n"
-          "  INI document on stdout. Warnings and the lines that set nothing go to stderr.\n"
-          "  exit codes: 0 done, 2 usage, 3 the user data is invalid (the message names the place)\n",
-          out);
-}
+static const struct command_usage migrate_usage = {
+    "migrate-userdata", "FILE|-",
+    "  Reads user data in any form (Initialize-ECSAgent PowerShell, EC2Launch tags, MIME,\n"
+    "  base64, gzip, our INI) from FILE or stdin ('-') and prints the same settings as our\n"
+    "  INI document on stdout. Warnings and the lines that set nothing go to stderr.\n",
+    "  exit codes: 0 done, 2 usage, 3 the user data is invalid (the message names the place)\n"};
 
 static int read_stdin(char **data, size_t *len)
 {
-#ifdef _WIN32
-    _setmode(_fileno(stdin), _O_BINARY); /* gzip user data must arrive byte for byte */
-#endif
+    ecsb_stdin_binary(); /* gzip user data must arrive byte for byte */
     struct ecsb_buf b = ECSB_BUF_INIT;
     char chunk[4096];
     size_t n;
@@ -54,28 +46,17 @@ static void report(const struct ecsb_settings *s)
 
 int cmd_migrate_userdata(int argc, char **argv)
 {
-    const char *path = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            migrate_usage(stdout);
-            return ECSB_EXIT_OK;
-        }
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "ecs-bootstrap migrate-userdata: unknown option '%s'\n", argv[i]);
-            migrate_usage(stderr);
-            return ECSB_EXIT_USAGE;
-        }
-        if (path) {
-            fputs("ecs-bootstrap migrate-userdata: give one FILE (or - for stdin)\n", stderr);
-            migrate_usage(stderr);
-            return ECSB_EXIT_USAGE;
-        }
-        path = argv[i];
-    }
-    if (!path) {
-        migrate_usage(stderr);
+    const struct option opts[] = {OPT_END_()};
+    int n_args = 0;
+    enum parse_result pr = parse_options(&migrate_usage, opts, argc, argv, &n_args);
+    if (pr != PARSE_OK)
+        return pr == PARSE_HELP ? ECSB_EXIT_OK : ECSB_EXIT_USAGE;
+    if (n_args != 1) {
+        fputs("ecs-bootstrap migrate-userdata: give one FILE (or - for stdin)\n", stderr);
+        print_usage(&migrate_usage, opts, stderr);
         return ECSB_EXIT_USAGE;
     }
+    const char *path = argv[0];
     char *data = NULL;
     size_t len = 0;
     struct ecsb_error err = {0};

@@ -9,39 +9,28 @@
 #include "ecsb/config/plan.h"
 #include "load.h"
 
-static void plan_usage(FILE *out)
-{
-    fputs("usage: ecs-bootstrap plan [options] [--json]\n"
-          "  Shows what 'ecs-bootstrap run' would do on this host; changes nothing.\n\n" LOAD_FLAGS_HELP
-          "  --json                      print one JSON object instead of text\n"
-          "  Precedence: defaults < --config file < user data < --set. See docs/configuration.md.\n",
-          out);
-}
+static const struct command_usage plan_usage = {
+    "plan", "[options] [--json]",
+    "  Shows what 'ecs-bootstrap run' would do on this host, in the order run does it;\n"
+    "  changes nothing.\n",
+    "  Precedence: defaults < --config file < user data < --set. See docs/configuration.md.\n"};
 
 /* Returns -1 to go on, otherwise the exit code. */
-static int parse_args(int argc, char **argv, struct load_options *o, int *json)
+static int parse_args(int argc, char **argv, struct load_options *o, bool *json)
 {
-    for (int i = 1; i < argc; i++) {
-        int used = load_parse_flag(o, argc, argv, &i);
-        if (used < 0)
-            return ECSB_EXIT_USAGE;
-        if (used)
-            continue;
-        if (!strcmp(argv[i], "--json")) {
-            *json = 1;
-        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            plan_usage(stdout);
-            return ECSB_EXIT_OK;
-        } else {
-            fprintf(stderr, "ecs-bootstrap plan: unknown option '%s'\n", argv[i]);
-            plan_usage(stderr);
-            return ECSB_EXIT_USAGE;
-        }
+    const struct option opts[] = {
+        LOAD_OPTIONS(o),
+        OPT_FLAG_("json", 0, json, "print one JSON object instead of text"),
+        OPT_END_(),
+    };
+    switch (parse_options(&plan_usage, opts, argc, argv, NULL)) {
+    case PARSE_OK: return -1;
+    case PARSE_HELP: return ECSB_EXIT_OK;
+    default: return ECSB_EXIT_USAGE;
     }
-    return -1;
 }
 
-static int print_plan(const struct load_options *o, int json)
+static int print_plan(const struct load_options *o, bool json)
 {
     struct ecsb_http *http = NULL;
     struct ecsb_imds imds;
@@ -82,7 +71,7 @@ int cmd_plan(int argc, char **argv)
 {
     struct load_options o;
     load_options_init(&o);
-    int json = 0;
+    bool json = false;
     int rc = parse_args(argc, argv, &o, &json);
     if (rc < 0) {
         rc = load_resolve_host(&o, "plan");

@@ -4,37 +4,26 @@
 #include <string.h>
 
 #include "commands.h"
+#include "ecsb/agent/defaults.h"
 #include "ecsb/base/fs.h"
 #include "ecsb/config/report.h"
-#include "run_paths.h"
+#include "options.h"
 
-static void status_usage(FILE *out)
-{
-    fputs("usage: ecs-bootstrap status [--status-file PATH] [--json]\n"
-          "  Prints the report the last 'ecs-bootstrap run' wrote.\n"
-          "  --status-file PATH  read this file (default: " ECSB_DEFAULT_STATUS_FILE ")\n"
-          "  --json              print the file as written\n",
-          out);
-}
+static const struct command_usage status_usage = {
+    "status", "[--status-file PATH] [--json]", "  Prints the report the last 'ecs-bootstrap run' wrote.\n", NULL};
 
 int cmd_status(int argc, char **argv)
 {
-    const char *path = ECSB_DEFAULT_STATUS_FILE;
-    int json = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json")) {
-            json = 1;
-        } else if (!strcmp(argv[i], "--status-file") && i + 1 < argc) {
-            path = argv[++i];
-        } else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-            status_usage(stdout);
-            return ECSB_EXIT_OK;
-        } else {
-            fprintf(stderr, "ecs-bootstrap status: unknown option '%s'\n", argv[i]);
-            status_usage(stderr);
-            return ECSB_EXIT_USAGE;
-        }
-    }
+    const char *path = ecsb_own_paths()->status_file;
+    bool json = false;
+    const struct option opts[] = {
+        OPT_STRING_("status-file", &path, "PATH", "read this file", ecsb_own_paths()->status_file),
+        OPT_FLAG_("json", 0, &json, "print the file as written"),
+        OPT_END_(),
+    };
+    enum parse_result pr = parse_options(&status_usage, opts, argc, argv, NULL);
+    if (pr != PARSE_OK)
+        return pr == PARSE_HELP ? ECSB_EXIT_OK : ECSB_EXIT_USAGE;
     char *text = NULL;
     size_t len = 0;
     struct ecsb_error err = {0};

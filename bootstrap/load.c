@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "commands.h"
 #include "ecsb/config/config.h"
 #include "ecsb/base/fs.h"
@@ -21,43 +22,16 @@ void load_options_free(struct load_options *o)
     ecsb_settings_free(&o->cli);
 }
 
-int load_parse_flag(struct load_options *o, int argc, char **argv, int *i)
+enum ecsb_status load_set_flag(void *cli, const char *value, struct ecsb_error *err)
 {
-    const char *flag = argv[*i];
-    static const char *const with_value[] = {"--userdata", "--config", "--set", "--build", "--installation-type"};
-    bool known = false;
-    for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
-        known = known || !strcmp(flag, with_value[k]);
-    if (!known)
-        return 0;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "ecs-bootstrap: %s needs a value\n", flag);
-        return -1;
-    }
-    const char *value = argv[++*i];
-    if (!strcmp(flag, "--userdata"))
-        o->userdata_file = value;
-    else if (!strcmp(flag, "--config"))
-        o->config_file = value;
-    else if (!strcmp(flag, "--build"))
-        o->host.build_arg = value;
-    else if (!strcmp(flag, "--installation-type"))
-        o->host.itype_arg = value;
-    else {
-        struct ecsb_error err = {0};
-        if (ecsb_config_parse_assignment(value, &o->cli, &err) != ECSB_OK) {
-            fprintf(stderr, "ecs-bootstrap: --set %s: %s\n", value, err.message);
-            return -1;
-        }
-    }
-    return 1;
+    return ecsb_config_parse_assignment(value, cli, err);
 }
 
 /* The baked file: an explicit --config must exist; the default path may not. */
 static enum ecsb_status load_config_file(const struct load_options *o, struct ecsb_settings *layer,
                                          struct ecsb_error *err)
 {
-    const char *path = o->config_file ? o->config_file : ECSB_DEFAULT_CONFIG_FILE;
+    const char *path = o->config_file ? o->config_file : ecsb_own_paths()->config_file;
     ecsb_settings_init(layer, path);
     char *text = NULL;
     enum ecsb_status st = ecsb_fs_read(path, &text, NULL, err);
@@ -161,6 +135,8 @@ enum ecsb_status load_plan(const struct load_options *o, struct ecsb_imds *imds,
         const char *itype = o->host.installation_type[0] ? o->host.installation_type : NULL;
         struct ecsb_plan_input in = {layers, 3, o->host.build, itype, region};
         st = ecsb_plan_build(&in, out, err);
+        if (st == ECSB_OK)
+            run_actions_plan(run_actions_default(), out);
         free(region);
     }
     ecsb_settings_free(&baked);

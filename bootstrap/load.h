@@ -6,39 +6,35 @@
 
 #include <stdbool.h>
 
-#include "ecsb/base/error.h"
+#include "ecsb/agent/defaults.h"
 #include "ecsb/aws/imds.h"
+#include "ecsb/base/error.h"
 #include "ecsb/config/plan.h"
 #include "ecsb/config/settings.h"
 #include "host_flags.h"
-
-#ifdef _WIN32
-#define ECSB_DEFAULT_CONFIG_FILE "C:\\ProgramData\\Amazon\\ECS\\ecs-bootstrap.ini"
-#else
-#define ECSB_DEFAULT_CONFIG_FILE "/etc/ecs-bootstrap.ini"
-#endif
+#include "options.h"
 
 struct load_options {
     const char *userdata_file;     /* NULL: fetch from IMDS */
-    const char *config_file;       /* NULL: ECSB_DEFAULT_CONFIG_FILE, fine if missing */
+    const char *config_file;       /* NULL: this platform's default, fine if missing */
     struct ecsb_settings cli;      /* the --set layer */
     struct host_facts host;        /* --build/--installation-type, else the OS */
 };
 
-#define LOAD_FLAGS_HELP                                                                  \
-    "  --userdata FILE             user data from FILE ('-' = stdin) instead of IMDS\n"   \
-    "  --config FILE               baked configuration (default " ECSB_DEFAULT_CONFIG_FILE ")\n" \
-    "  --set SECTION.KEY=VALUE     override one setting (repeatable; highest precedence)\n" \
-    "  --build N                   host build number (required off Windows)\n"          \
-    "  --installation-type TEXT    host InstallationType: Server, Server Core (with --build)\n"
+/* The flags plan and run share (rows of an options table). */
+#define LOAD_OPTIONS(o)                                                                                      \
+    OPT_STRING_("userdata", &(o)->userdata_file, "FILE", "user data from FILE ('-' = stdin) instead of IMDS", \
+                NULL),                                                                                       \
+    OPT_STRING_("config", &(o)->config_file, "FILE", "baked configuration", ecsb_own_paths()->config_file),  \
+    OPT_CALLBACK_("set", &(o)->cli, "SECTION.KEY=VALUE", "override one setting (repeatable; highest precedence)", \
+                  load_set_flag),                                                                            \
+    HOST_OPTIONS(&(o)->host)
 
 void load_options_init(struct load_options *o);
 void load_options_free(struct load_options *o);
 
-/* Consumes the shared flag at argv[*i] (advancing *i past its value).
- * Returns 1 when consumed, 0 when the flag is not a shared one, -1 on a bad value
- * (message already on stderr). */
-int load_parse_flag(struct load_options *o, int argc, char **argv, int *i);
+/* --set SECTION.KEY=VALUE into the command-line layer (cli: struct ecsb_settings *). */
+enum ecsb_status load_set_flag(void *cli, const char *value, struct ecsb_error *err);
 
 /* Resolves the host's build (flags, else the OS). Returns an exit code; on
  * failure the message, naming `cmd`, is already on stderr. */

@@ -1,10 +1,12 @@
-/* run.h: the boot flow's shared context. cmd_run.c drives the phases in order;
- * each phase lives in its own file, is timed and logged, changes the host only
- * when it differs from the wanted state, and stops at a deadline. */
+/* run.h: the boot flow's shared context. run.c executes the plan's actions in
+ * order (the table is in actions.c); each action lives in its own file, is timed
+ * and logged, changes the host only when it differs from the wanted state, and
+ * stops at a deadline. */
 #ifndef ECSB_RUN_H
 #define ECSB_RUN_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "ecsb/aws/client.h"
 #include "ecsb/aws/credentials.h"
@@ -14,6 +16,7 @@
 #include "ecsb/config/plan.h"
 #include "ecsb/config/report.h"
 #include "ecsb/agent/service.h"
+#include "actions.h"
 #include "load.h"
 
 struct run_ctx {
@@ -36,19 +39,23 @@ struct run_ctx {
     int exit_code;                  /* set by the failing phase */
 };
 
-/* A phase returns ECSB_OK or sets ctx->exit_code, logs one clear line and adds
- * the error to the report. `detail` describes what it did (for the report). */
-typedef enum ecsb_status (*run_phase_fn)(struct run_ctx *ctx, enum ecsb_phase_result *result,
-                                          struct ecsb_buf *detail);
+/* Zeroes ctx and sets the defaults (state dir, introspection URL, log to console). */
+void run_ctx_init(struct run_ctx *ctx, FILE *console);
+void run_ctx_free(struct run_ctx *ctx);
 
-enum ecsb_status run_phase_config(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail);
-enum ecsb_status run_phase_preflight(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail);
-enum ecsb_status run_phase_agent_config(struct run_ctx *ctx, enum ecsb_phase_result *result,
-                                        struct ecsb_buf *detail);
-enum ecsb_status run_phase_service(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail);
-enum ecsb_status run_phase_register(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail);
-enum ecsb_status run_phase_attributes(struct run_ctx *ctx, enum ecsb_phase_result *result,
-                                      struct ecsb_buf *detail);
+/* Executes table.rows[0] (which builds the plan), then exactly the actions the plan
+ * lists, in order, each timed, logged and added to the report; stops at the first
+ * failure. Rows without a run function are reported as skipped. */
+void run_execute(struct run_ctx *ctx, struct run_actions table);
+
+/* Writes the report to paths.status_file (this platform's default without a plan). */
+void run_write_status(struct run_ctx *ctx);
+
+/* Applies the plan's agent environment (action_agent_config.c). service = NULL
+ * writes machine scope / the env file only; a name also writes that service's own
+ * Environment block (Windows). detail may be NULL. */
+enum ecsb_status run_apply_agent_env(struct run_ctx *ctx, const char *service, bool *changed,
+                                     struct ecsb_buf *detail);
 
 /* Creates the directory that will hold path (both separators accepted). */
 enum ecsb_status run_ensure_parent_dir(const char *path, struct ecsb_error *err);

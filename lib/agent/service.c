@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecsb/agent/defaults.h"
+
 #include "ecsb/base/buf.h"
 
 static const char *const AGENT_ARGS[] = {"-windows-service"};
@@ -24,7 +26,7 @@ void ecsb_service_spec_amazonecs(struct ecsb_service_spec *spec, const char *ins
     ecsb_buf_printf(&b, "%camazon-ecs-agent.exe", sep);
     spec->owned_binary = ecsb_buf_detach(&b);
     spec->binary = spec->owned_binary;
-    spec->name = "AmazonECS";
+    spec->name = ECSB_AGENT_SERVICE_NAME;
     spec->display_name = "Amazon ECS";
     spec->description = "The AmazonECS service runs the Amazon ECS agent";
     spec->args = AGENT_ARGS;

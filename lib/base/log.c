@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ecsb/base/buf.h"
+#include "ecsb/base/clock.h"
 
 static const char *level_name(enum ecsb_log_level level)
 {
@@ -20,11 +21,7 @@ static const char *level_name(enum ecsb_log_level level)
 void ecsb_format_utc(time_t t, char *out, size_t cap)
 {
     struct tm tm;
-#ifdef _WIN32
-    gmtime_s(&tm, &t);
-#else
-    gmtime_r(&t, &tm);
-#endif
+    ecsb_gmtime(t, &tm);
     strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecsb/agent/defaults.h"
 #include "ecsb/base/buf.h"
 #include "ecsb/base/strutil.h"
 
@@ -33,11 +34,12 @@ static const struct { const char *name, *forms; } ktypes[] = {
 
 #define F(member) offsetof(struct ecsb_config, member)
 
+
 static const struct key_def {
     const char *section, *key;
     enum ktype type;
     size_t offset;
-    const char *def;
+    const char *def; /* NULL: this platform's default for ecs-bootstrap's own file (key_default) */
     const char *agent_var;
 } schema[] = {
     {"cluster", "name", K_CLUSTER, F(cluster.name), "default", "ECS_CLUSTER"},
@@ -61,14 +63,12 @@ static const struct key_def {
     {"timeouts", "aws_call", K_DURATION, F(timeouts.aws_call_ns), "30s", ""},
     {"timeouts", "docker", K_DURATION, F(timeouts.docker_ns), "5m", ""},
     {"timeouts", "preflight", K_DURATION, F(timeouts.preflight_ns), "5m", ""},
-    {"paths", "datadir", K_PATH, F(paths.datadir), "C:\\ProgramData\\Amazon\\ECS\\data", "ECS_DATADIR"},
-    {"paths", "logfile", K_PATH, F(paths.logfile), "C:\\ProgramData\\Amazon\\ECS\\log\\ecs-agent.log",
-     "ECS_LOGFILE"},
-    {"paths", "agent_dir", K_PATH, F(paths.agent_dir), "C:\\Program Files\\Amazon\\ECS", ""},
-    {"paths", "status_file", K_PATH, F(paths.status_file),
-     "C:\\ProgramData\\Amazon\\ECS\\ecs-bootstrap-status.json", ""},
-    {"paths", "log_dir", K_PATH, F(paths.log_dir), "C:\\ProgramData\\Amazon\\ECS\\log", ""},
-    {"paths", "env_file", K_PATH, F(paths.env_file), "/etc/ecs/ecs.config", ""},
+    {"paths", "datadir", K_PATH, F(paths.datadir), ECSB_AGENT_DATADIR, "ECS_DATADIR"},
+    {"paths", "logfile", K_PATH, F(paths.logfile), ECSB_AGENT_LOGFILE, "ECS_LOGFILE"},
+    {"paths", "agent_dir", K_PATH, F(paths.agent_dir), ECSB_AGENT_DIR, ""},
+    {"paths", "status_file", K_PATH, F(paths.status_file), NULL, ""},
+    {"paths", "log_dir", K_PATH, F(paths.log_dir), NULL, ""},
+    {"paths", "env_file", K_PATH, F(paths.env_file), ECSB_AGENT_ENV_FILE, ""},
 };
 
 _Static_assert(sizeof schema / sizeof schema[0] == ECSB_CONFIG_NKEYS, "ECSB_CONFIG_NKEYS must match the schema");
@@ -83,13 +83,23 @@ size_t ecsb_config_key_count(void)
     return ECSB_CONFIG_NKEYS;
 }
 
+/* ecs-bootstrap's own files default per platform (ecsb/agent/defaults.h); the
+ * agent's paths do not, so a plan made anywhere describes a Windows host. */
+static const char *key_default(const struct key_def *d)
+{
+    if (d->def)
+        return d->def;
+    const struct ecsb_own_paths *own = ecsb_own_paths();
+    return d->offset == F(paths.status_file) ? own->status_file : own->log_dir;
+}
+
 bool ecsb_config_key(size_t index, struct ecsb_config_key_info *out)
 {
     if (index >= ECSB_CONFIG_NKEYS)
         return false;
     const struct key_def *d = &schema[index];
     *out = (struct ecsb_config_key_info){d->section, d->key, ktypes[d->type].name,
-                                         d->def,     d->agent_var, ktypes[d->type].forms};
+                                         key_default(d), d->agent_var, ktypes[d->type].forms};
     return true;
 }
 
@@ -513,10 +523,11 @@ void ecsb_config_init(struct ecsb_config *c)
     memset(c, 0, sizeof *c);
     for (size_t i = 0; i < ECSB_CONFIG_NKEYS; i++) {
         char why[300] = "";
+        const char *def = key_default(&schema[i]);
         /* Defaults go through the same parser as user values; "" means unset. */
-        if (schema[i].def[0] && !set_typed(c, &schema[i], schema[i].def, why, sizeof why))
+        if (def[0] && !set_typed(c, &schema[i], def, why, sizeof why))
             abort(); /* a bad default is a bug in the table; tests catch it */
-        set_origin(c, i, schema[i].def, ecsb_xstrdup("default"), false);
+        set_origin(c, i, def, ecsb_xstrdup("default"), false);
     }
 }
 

@@ -17,12 +17,7 @@
         }                                                                        \
     } while (0)
 
-static void pwarn(struct ecsb_plan *p, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-static void pwarn(struct ecsb_plan *p, const char *fmt, ...)
+void ecsb_plan_warn(struct ecsb_plan *p, const char *fmt, ...)
 {
     struct ecsb_buf b = ECSB_BUF_INIT;
     va_list ap;
@@ -33,21 +28,10 @@ static void pwarn(struct ecsb_plan *p, const char *fmt, ...)
     p->warnings[p->n_warnings++] = ecsb_buf_detach(&b);
 }
 
-static void action(struct ecsb_plan *p, enum ecsb_plan_action_kind kind, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-static void action(struct ecsb_plan *p, enum ecsb_plan_action_kind kind, const char *fmt, ...)
+void ecsb_plan_add_action(struct ecsb_plan *p, const char *name, const char *text, bool not_yet_done)
 {
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    ecsb_buf_vprintf(&b, fmt, ap);
-    va_end(ap);
     GROW(p->actions, p->n_actions, p->cap_actions);
-    p->actions[p->n_actions].kind = kind;
-    p->actions[p->n_actions++].text = ecsb_buf_detach(&b);
+    p->actions[p->n_actions++] = (struct ecsb_plan_action){ecsb_xstrdup(name), ecsb_xstrdup(text), not_yet_done};
 }
 
 /* Ignored lines are echoed to the operator; one that might carry a credential is
@@ -76,9 +60,9 @@ static void collect_layer(struct ecsb_plan *p, const struct ecsb_settings *l)
     }
     for (size_t i = 0; i < l->n_warnings; i++) /* readers usually name the place already */
         if (*origin && !ecsb_starts_with(l->warnings[i], origin))
-            pwarn(p, "%s: %s", origin, l->warnings[i]);
+            ecsb_plan_warn(p, "%s: %s", origin, l->warnings[i]);
         else
-            pwarn(p, "%s", l->warnings[i]);
+            ecsb_plan_warn(p, "%s", l->warnings[i]);
 }
 
 size_t ecsb_plan_expand_images(const struct ecsb_strlist *images, unsigned build, struct ecsb_strlist *out)
@@ -117,51 +101,21 @@ static void plan_images(struct ecsb_plan *p)
     const struct ecsb_config *c = &p->config;
     if (c->images.mode == ECSB_IMAGES_OFF) {
         if (c->images.preload.count)
-            pwarn(p, "images.mode = off: the %u image(s) in images.preload are not preloaded",
+            ecsb_plan_warn(p, "images.mode = off: the %u image(s) in images.preload are not preloaded",
                   (unsigned)c->images.preload.count);
         return;
     }
     size_t skipped = ecsb_plan_expand_images(&c->images.preload, p->build, &p->preload);
     if (skipped)
-        pwarn(p, "build %u has no known tag for a placeholder: %u image(s) using {ltsc} or {nanoserver} in "
+        ecsb_plan_warn(p, "build %u has no known tag for a placeholder: %u image(s) using {ltsc} or {nanoserver} in "
                  "images.preload are skipped (name the tag explicitly)", p->build, (unsigned)skipped);
     const char *sc = ecsb_servercore_tag(p->build), *nano = ecsb_nanoserver_tag(p->build);
     for (size_t i = 0; i < c->images.preload.count; i++) {
         const char *img = c->images.preload.items[i];
         if (sc && nano && strcmp(sc, nano) != 0 && strstr(img, "nanoserver") && strstr(img, "{ltsc}"))
-            pwarn(p, "images.preload: '%s' uses {ltsc} (%s) for a nanoserver image, whose tag on build %u is %s; "
+            ecsb_plan_warn(p,
+                           "images.preload: '%s' uses {ltsc} (%s) for a nanoserver image, whose tag on build %u is %s; "
                      "write {nanoserver}", img, sc, p->build, nano);
-    }
-}
-
-static void plan_actions(struct ecsb_plan *p)
-{
-    const struct ecsb_config *c = &p->config;
-    char dur[32];
-    action(p, ECSB_ACTION_WRITE_ENV, "write agent environment (%u variables)", (unsigned)p->env.count);
-    if (c->agent.task_iam_role)
-        action(p, ECSB_ACTION_CREDENTIAL_PROXY,
-               "set up task IAM role credential proxy (169.254.170.2:80 -> 127.0.0.1:51679)");
-    if (p->preload.count)
-        action(p, ECSB_ACTION_PRELOAD_IMAGES, "%s %u image%s (%d in parallel)",
-               c->images.mode == ECSB_IMAGES_VERIFY ? "verify" : "preload", (unsigned)p->preload.count,
-               p->preload.count == 1 ? "" : "s", c->images.parallel);
-    if (c->agent.version_kind == ECSB_AGENT_VERSION_CACHED)
-        action(p, ECSB_ACTION_INSTALL_AGENT, "install/update AmazonECS service (agent from the local cache)");
-    else if (c->agent.version_kind == ECSB_AGENT_VERSION_LATEST)
-        action(p, ECSB_ACTION_INSTALL_AGENT, "install/update AmazonECS service (agent: latest release)");
-    else
-        action(p, ECSB_ACTION_INSTALL_AGENT, "install/update AmazonECS service (agent v%s)", c->agent.version);
-    action(p, ECSB_ACTION_START_AGENT, "start AmazonECS");
-    ecsb_format_duration(c->agent.registration_timeout_ns, dur, sizeof dur);
-    action(p, ECSB_ACTION_WAIT_REGISTRATION, "wait for registration (up to %s)", dur);
-    action(p, ECSB_ACTION_PUBLISH_OS_FAMILY, "publish attribute ecs.os-family=%s", p->os_family);
-    if (c->attributes.count) {
-        struct ecsb_buf b = ECSB_BUF_INIT;
-        for (size_t i = 0; i < c->attributes.count; i++)
-            ecsb_buf_printf(&b, "%s%s=%s", i ? ", " : "", c->attributes.items[i].key, c->attributes.items[i].value);
-        action(p, ECSB_ACTION_PUBLISH_ATTRIBUTES, "publish custom attributes %s", ecsb_buf_cstr(&b));
-        ecsb_buf_free(&b);
     }
 }
 
@@ -183,15 +137,15 @@ enum ecsb_status ecsb_plan_build(const struct ecsb_plan_input *in, struct ecsb_p
     for (size_t i = 0; i < in->n_layers; i++)
         collect_layer(out, in->layers[i]);
     for (size_t i = 0; i < out->config.n_warnings; i++)
-        pwarn(out, "%s", out->config.warnings[i]);
+        ecsb_plan_warn(out, "%s", out->config.warnings[i]);
     if (!strcmp(out->os_family, ECSB_OS_FAMILY_UNSUPPORTED))
-        pwarn(out, "build %u with installation type '%s' is not a Windows Server release the agent recognises: "
+        ecsb_plan_warn(out,
+                       "build %u with installation type '%s' is not a Windows Server release the agent recognises: "
                    "ecs.os-family will be 'windows' and WINDOWS_SERVER_* placement constraints will not match",
               in->build, out->installation_type);
     plan_images(out);
     ecsb_agentenv_build(&out->config, in->region,
                         out->preload.count > 0 && out->config.images.mode != ECSB_IMAGES_OFF, &out->env);
-    plan_actions(out);
     return ECSB_OK;
 }
 
@@ -200,8 +154,10 @@ void ecsb_plan_free(struct ecsb_plan *p)
     ecsb_config_free(&p->config);
     ecsb_agentenv_free(&p->env);
     ecsb_strv_free(p->preload.items, p->preload.count);
-    for (size_t i = 0; i < p->n_actions; i++)
+    for (size_t i = 0; i < p->n_actions; i++) {
+        free(p->actions[i].name);
         free(p->actions[i].text);
+    }
     for (size_t i = 0; i < p->n_ignored; i++) {
         free(p->ignored[i].origin);
         free(p->ignored[i].text);
@@ -221,6 +177,25 @@ void ecsb_plan_free(struct ecsb_plan *p)
 static const char *shown(const char *name, const char *value)
 {
     return ecsb_env_is_secret(name) ? "<redacted>" : value;
+}
+
+/* One "key": value member. */
+static void member_string(struct ecsb_json_writer *w, const char *key, const char *value)
+{
+    ecsb_jw_key(w, key);
+    ecsb_jw_string(w, value);
+}
+
+static void member_int(struct ecsb_json_writer *w, const char *key, long long value)
+{
+    ecsb_jw_key(w, key);
+    ecsb_jw_int(w, value);
+}
+
+static void member_bool(struct ecsb_json_writer *w, const char *key, bool value)
+{
+    ecsb_jw_key(w, key);
+    ecsb_jw_bool(w, value);
 }
 
 static void json_sources(const struct ecsb_plan *p, struct ecsb_json_writer *w)
@@ -254,64 +229,79 @@ static void json_strings(struct ecsb_json_writer *w, char *const *items, size_t 
     ecsb_jw_array_end(w);
 }
 
+static void json_environment(const struct ecsb_plan *p, struct ecsb_json_writer *w)
+{
+    ecsb_jw_key(w, "agent_environment");
+    ecsb_jw_object_begin(w);
+    for (size_t i = 0; i < p->env.count; i++) {
+        ecsb_jw_key(w, p->env.vars[i].name);
+        ecsb_jw_string(w, shown(p->env.vars[i].name, p->env.vars[i].value));
+    }
+    ecsb_jw_object_end(w);
+    ecsb_jw_key(w, "agent_environment_detail");
+    ecsb_jw_array_begin(w);
+    for (size_t i = 0; i < p->env.count; i++) {
+        const struct ecsb_agentenv_var *v = &p->env.vars[i];
+        ecsb_jw_object_begin(w);
+        member_string(w, "name", v->name);
+        member_string(w, "value", shown(v->name, v->value));
+        member_string(w, "setting", v->setting);
+        member_string(w, "source", v->source);
+        member_bool(w, "user_set", v->user_set);
+        ecsb_jw_object_end(w);
+    }
+    ecsb_jw_array_end(w);
+}
+
+/* "actions" stays a list of lines; "action_detail" adds the name run reports it
+ * under and whether this version does it. */
+static void json_actions(const struct ecsb_plan *p, struct ecsb_json_writer *w)
+{
+    ecsb_jw_key(w, "actions");
+    ecsb_jw_array_begin(w);
+    for (size_t i = 0; i < p->n_actions; i++)
+        ecsb_jw_string(w, p->actions[i].text);
+    ecsb_jw_array_end(w);
+    ecsb_jw_key(w, "action_detail");
+    ecsb_jw_array_begin(w);
+    for (size_t i = 0; i < p->n_actions; i++) {
+        ecsb_jw_object_begin(w);
+        member_string(w, "name", p->actions[i].name);
+        member_string(w, "text", p->actions[i].text);
+        member_bool(w, "not_yet_done", p->actions[i].not_yet_done);
+        ecsb_jw_object_end(w);
+    }
+    ecsb_jw_array_end(w);
+}
+
+static void json_ignored(const struct ecsb_plan *p, struct ecsb_json_writer *w)
+{
+    ecsb_jw_key(w, "ignored");
+    ecsb_jw_array_begin(w);
+    for (size_t i = 0; i < p->n_ignored; i++) {
+        ecsb_jw_object_begin(w);
+        member_string(w, "origin", p->ignored[i].origin);
+        member_int(w, "line", p->ignored[i].line);
+        member_string(w, "text", p->ignored[i].text);
+        member_string(w, "reason", p->ignored[i].reason);
+        ecsb_jw_object_end(w);
+    }
+    ecsb_jw_array_end(w);
+}
+
 void ecsb_plan_json(const struct ecsb_plan *p, struct ecsb_buf *out, int indent)
 {
     struct ecsb_json_writer w;
     ecsb_jw_init(&w, out, indent);
     ecsb_jw_object_begin(&w);
-    ecsb_jw_key(&w, "os_family");
-    ecsb_jw_string(&w, p->os_family);
-    ecsb_jw_key(&w, "build");
-    ecsb_jw_int(&w, p->build);
-    ecsb_jw_key(&w, "installation_type");
-    ecsb_jw_string(&w, p->installation_type);
-    ecsb_jw_key(&w, "agent_environment");
-    ecsb_jw_object_begin(&w);
-    for (size_t i = 0; i < p->env.count; i++) {
-        ecsb_jw_key(&w, p->env.vars[i].name);
-        ecsb_jw_string(&w, shown(p->env.vars[i].name, p->env.vars[i].value));
-    }
-    ecsb_jw_object_end(&w);
-    ecsb_jw_key(&w, "agent_environment_detail");
-    ecsb_jw_array_begin(&w);
-    for (size_t i = 0; i < p->env.count; i++) {
-        const struct ecsb_agentenv_var *v = &p->env.vars[i];
-        ecsb_jw_object_begin(&w);
-        ecsb_jw_key(&w, "name");
-        ecsb_jw_string(&w, v->name);
-        ecsb_jw_key(&w, "value");
-        ecsb_jw_string(&w, shown(v->name, v->value));
-        ecsb_jw_key(&w, "setting");
-        ecsb_jw_string(&w, v->setting);
-        ecsb_jw_key(&w, "source");
-        ecsb_jw_string(&w, v->source);
-        ecsb_jw_key(&w, "user_set");
-        ecsb_jw_bool(&w, v->user_set);
-        ecsb_jw_object_end(&w);
-    }
-    ecsb_jw_array_end(&w);
+    member_string(&w, "os_family", p->os_family);
+    member_int(&w, "build", p->build);
+    member_string(&w, "installation_type", p->installation_type);
+    json_environment(p, &w);
     ecsb_jw_key(&w, "preload_images");
     json_strings(&w, p->preload.items, p->preload.count);
-    ecsb_jw_key(&w, "actions");
-    ecsb_jw_array_begin(&w);
-    for (size_t i = 0; i < p->n_actions; i++)
-        ecsb_jw_string(&w, p->actions[i].text);
-    ecsb_jw_array_end(&w);
-    ecsb_jw_key(&w, "ignored");
-    ecsb_jw_array_begin(&w);
-    for (size_t i = 0; i < p->n_ignored; i++) {
-        ecsb_jw_object_begin(&w);
-        ecsb_jw_key(&w, "origin");
-        ecsb_jw_string(&w, p->ignored[i].origin);
-        ecsb_jw_key(&w, "line");
-        ecsb_jw_int(&w, p->ignored[i].line);
-        ecsb_jw_key(&w, "text");
-        ecsb_jw_string(&w, p->ignored[i].text);
-        ecsb_jw_key(&w, "reason");
-        ecsb_jw_string(&w, p->ignored[i].reason);
-        ecsb_jw_object_end(&w);
-    }
-    ecsb_jw_array_end(&w);
+    json_actions(p, &w);
+    json_ignored(p, &w);
     ecsb_jw_key(&w, "sources");
     json_sources(p, &w);
     ecsb_jw_key(&w, "notes");
@@ -323,27 +313,18 @@ void ecsb_plan_json(const struct ecsb_plan *p, struct ecsb_buf *out, int indent)
         ecsb_buf_putc(out, '\n');
 }
 
-void ecsb_plan_text(const struct ecsb_plan *p, struct ecsb_buf *out)
+static void text_environment(const struct ecsb_plan *p, struct ecsb_buf *out)
 {
-    const struct ecsb_config *c = &p->config;
-    ecsb_buf_printf(out, "ecs-bootstrap plan (nothing is changed)\n\n");
-    ecsb_buf_printf(out, "host: build %u, %s -> ecs.os-family %s\n", p->build,
-                    *p->installation_type ? p->installation_type : "(installation type unknown)", p->os_family);
-    ecsb_buf_printf(out, "cluster: %s (%s)\n\nactions:\n", c->cluster.name,
-                    ecsb_config_source(c, "cluster", "name"));
-    for (size_t i = 0; i < p->n_actions; i++)
-        ecsb_buf_printf(out, "  %u. %s\n", (unsigned)(i + 1), p->actions[i].text);
     ecsb_buf_puts(out, "\nagent environment:\n");
     for (size_t i = 0; i < p->env.count; i++) {
         const struct ecsb_agentenv_var *v = &p->env.vars[i];
         ecsb_buf_printf(out, "  %s=%s\n      from %s (%s)\n", v->name, shown(v->name, v->value), v->setting,
                         v->source);
     }
-    if (p->preload.count) {
-        ecsb_buf_printf(out, "\nimages (%s):\n", ecsb_images_mode_name(c->images.mode));
-        for (size_t i = 0; i < p->preload.count; i++)
-            ecsb_buf_printf(out, "  %s\n", p->preload.items[i]);
-    }
+}
+
+static void text_explicit_settings(const struct ecsb_config *c, struct ecsb_buf *out)
+{
     bool header = false;
     for (size_t i = 0; i < ecsb_config_key_count(); i++) {
         if (!c->origin[i].is_set)
@@ -358,20 +339,42 @@ void ecsb_plan_text(const struct ecsb_plan *p, struct ecsb_buf *out)
             ecsb_buf_putc(out, *r == '\n' ? ' ' : *r);
         ecsb_buf_printf(out, " (%s)\n", c->origin[i].source);
     }
+}
+
+/* A titled list of lines, left out when empty. */
+static void text_lines(const char *title, char *const *lines, size_t n, struct ecsb_buf *out)
+{
+    if (!n)
+        return;
+    ecsb_buf_printf(out, "\n%s:\n", title);
+    for (size_t i = 0; i < n; i++)
+        ecsb_buf_printf(out, "  %s\n", lines[i]);
+}
+
+void ecsb_plan_text(const struct ecsb_plan *p, struct ecsb_buf *out)
+{
+    const struct ecsb_config *c = &p->config;
+    ecsb_buf_printf(out, "ecs-bootstrap plan (nothing is changed)\n\n");
+    ecsb_buf_printf(out, "host: build %u, %s -> ecs.os-family %s\n", p->build,
+                    *p->installation_type ? p->installation_type : "(installation type unknown)", p->os_family);
+    ecsb_buf_printf(out, "cluster: %s (%s)\n\nactions:\n", c->cluster.name,
+                    ecsb_config_source(c, "cluster", "name"));
+    for (size_t i = 0; i < p->n_actions; i++)
+        ecsb_buf_printf(out, "  %u. %s%s\n", (unsigned)(i + 1), p->actions[i].text,
+                        p->actions[i].not_yet_done ? " [not yet done by this version]" : "");
+    text_environment(p, out);
+    if (p->preload.count) {
+        ecsb_buf_printf(out, "\nimages (%s):\n", ecsb_images_mode_name(c->images.mode));
+        for (size_t i = 0; i < p->preload.count; i++)
+            ecsb_buf_printf(out, "  %s\n", p->preload.items[i]);
+    }
+    text_explicit_settings(c, out);
     if (p->n_ignored) {
         ecsb_buf_puts(out, "\nlines not acted on:\n");
         for (size_t i = 0; i < p->n_ignored; i++)
             ecsb_buf_printf(out, "  %s:%d: %s\n      %s\n", p->ignored[i].origin, p->ignored[i].line,
                             p->ignored[i].text, p->ignored[i].reason);
     }
-    if (p->env.n_notes) {
-        ecsb_buf_puts(out, "\nnotes:\n");
-        for (size_t i = 0; i < p->env.n_notes; i++)
-            ecsb_buf_printf(out, "  %s\n", p->env.notes[i]);
-    }
-    if (p->n_warnings) {
-        ecsb_buf_puts(out, "\nwarnings:\n");
-        for (size_t i = 0; i < p->n_warnings; i++)
-            ecsb_buf_printf(out, "  %s\n", p->warnings[i]);
-    }
+    text_lines("notes", p->env.notes, p->env.n_notes, out);
+    text_lines("warnings", p->warnings, p->n_warnings, out);
 }

@@ -60,8 +60,16 @@ check_eq "status file: result ok, exit_code 0" "$(jq -r '"\(.result) \(.exit_cod
 check_eq "status file: cluster, region, os_family" "$(jq -r '"\(.cluster) \(.region) \(.os_family)"' "$S")" \
   "e2e-ini us-east-1 WINDOWS_SERVER_2022_CORE"
 check_eq "status file: the ARN moto has" "$(jq -r .container_instance_arn "$S")" "$ARN"
-check_eq "status file: six phases in order" "$(jq -r '[.phases[].name] | join(",")' "$S")" \
-  "config,preflight,agent-config,service,register,attributes"
+# The plan is the contract: plan (same inputs, the same IMDS) lists exactly what run did.
+PLANNED=$(AWS_EC2_METADATA_SERVICE_ENDPOINT="$LS_IMDS" AWS_ENDPOINT_URL="$LS_MOTO" "$LS_BUILD/ecs-bootstrap" plan --json \
+  --config "$H/ecs-bootstrap.ini" --build 20348 --installation-type "Server Core" 2>/dev/null \
+  | jq -r '[.action_detail[].name] | join(",")')
+check_eq "status file: run's actions are plan's, in order" "$(jq -r '[.phases[].name] | join(",")' "$S")" "$PLANNED"
+check_eq "status file: seven actions (task_iam_role plans the proxy)" "$(jq -r '[.phases[].name] | join(",")' "$S")" \
+  "config,preflight,agent-config,credential-proxy,service,register,attributes"
+check_eq "status file: the credential proxy is reported as not yet done" \
+  "$(jq -r '.phases[] | select(.name == "credential-proxy") | "\(.result): \(.detail)"' "$S")" \
+  "skipped: not yet done by this version"
 check_eq "status file: schema_version 1, no errors" "$(jq -r '"\(.schema_version) \(.errors | length)"' "$S")" "1 0"
 OUT=$LS_TMP/status.out
 "$LS_BUILD/ecs-bootstrap" status --status-file "$S" >"$OUT" 2>&1; rc=$?

@@ -65,7 +65,14 @@ expect "preload_images" "mcr.microsoft.com/windows/servercore:ltsc2022 mcr.micro
 expect "source of cluster.name" "$INI:6" "$(jqv '.sources["cluster.name"]')"
 expect "source of a default" default "$(jqv '.sources["agent.task_iam_role_network_host"]')"
 expect "actions mention the proxy" 1 "$(jqv '[.actions[] | select(test("credential proxy"))] | length')"
-expect "first action" "write agent environment ($(jqv '.agent_environment | length') variables)" "$(jqv '.actions[0]')"
+expect "agent-config action" "write agent environment ($(jqv '.agent_environment | length') variables)" \
+  "$(jqv '.action_detail[] | select(.name == "agent-config") | .text')"
+expect "actions in run's order" "config,preflight,agent-config,credential-proxy,preload-images,service,register,attributes" \
+  "$(jqv '[.action_detail[].name] | join(",")')"
+expect "actions and action_detail agree" "$(jqv '.actions | join("|")')" "$(jqv '[.action_detail[].text] | join("|")')"
+expect "not yet done: the proxy and preloading" "credential-proxy,preload-images" \
+  "$(jqv '[.action_detail[] | select(.not_yet_done) | .name] | join(",")')"
+expect "a warning for each action not yet done" 2 "$(jqv '[.warnings[] | select(test("not yet done"))] | length')"
 
 # 2019 expands the placeholders differently.
 run_rc plan --json --config "$INI" --build 17763 --installation-type Server
@@ -104,6 +111,41 @@ expect "plan without host flags on POSIX exits 2" 2 "$rc"
 grep -q -- "--build N --installation-type" "$tmp/err" && ok || bad "plan: message names the flags"
 run_rc plan --bogus
 expect "unknown option exits 2" 2 "$rc"
+grep -q "ecs-bootstrap plan: unknown option '--bogus'" "$tmp/err" && ok || bad "unknown option message: $(cat "$tmp/err")"
+
+# --- one flag parser: the same message for a missing value in every command -----------
+for cmd in "plan --config" "run --state-dir" "status --status-file" "os-family --build"; do
+  # shellcheck disable=SC2086 # the command and its flag are two words
+  run_rc $cmd
+  expect "$cmd without a value exits 2" 2 "$rc"
+  grep -q "option '${cmd#* }' needs a value" "$tmp/err" && ok || bad "$cmd: message: $(head -n 1 "$tmp/err")"
+done
+run_rc plan --json --config="$INI" "${HOST[@]}"
+expect "--config=FILE is accepted" "0 prod-windows" "$rc $(jqv .agent_environment.ECS_CLUSTER)"
+run_rc migrate-userdata a b
+expect "migrate-userdata with two files exits 2" 2 "$rc"
+run_rc run --help
+expect "run --help exits 0" 0 "$rc"
+grep -q -- "--state-dir DIR" "$tmp/out" && ok || bad "run --help lists --state-dir: $(cat "$tmp/out")"
+
+# --- defaults per platform: a POSIX run writes no C:\ path --------------------------
+# Bad user data fails the run at once; the status file still goes to its default,
+# which on POSIX is /var/lib/ecs-bootstrap/status.json, not a relative "C:\..." file.
+printf '[cluster]\nname = bad name!\n' >"$tmp/bad-ud.ini"
+mkdir -p "$tmp/cwd"
+DEFAULT_STATUS=/var/lib/ecs-bootstrap/status.json
+[ -e "$DEFAULT_STATUS" ] && had_status=1 || had_status=0
+(cd "$tmp/cwd" && "$B" run --userdata "$tmp/bad-ud.ini" --config /dev/null "${HOST[@]}" --state-dir "$tmp/state" \
+  >"$tmp/out" 2>"$tmp/err"); rc=$?
+expect "run on bad user data exits 3" 3 "$rc"
+expect "run without paths.status_file leaves nothing in the cwd" "" "$(ls -A "$tmp/cwd")"
+grep -q 'C:\\' "$tmp/out" && bad "run output names a C:\ path: $(cat "$tmp/out")" || ok
+# run and status share the default: status without --status-file reads what run wrote.
+if [ -w "$(dirname "$(dirname "$DEFAULT_STATUS")")" ]; then
+  run_rc status --json
+  expect "status reads run's default status file" "0 3" "$rc $(jqv .exit_code)"
+  [ "$had_status" = 1 ] || { rm -f "$DEFAULT_STATUS"; rmdir "$(dirname "$DEFAULT_STATUS")" 2>/dev/null; }
+fi
 
 # --- every user-data example ------------------------------------------------------
 for f in userdata/examples/*; do

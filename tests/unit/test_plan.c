@@ -1,7 +1,9 @@
-/* Unit tests for the plan: built in-process from settings layers, checked
- * through its JSON (parsed back with the project's JSON parser). */
+/* Unit tests for the plan: built in-process from settings layers, its actions
+ * from bootstrap's action table, checked through its JSON (parsed back with the
+ * project's JSON parser). */
 #include "check.h"
 
+#include "actions.h"
 #include "ecsb/base/json.h"
 #include "ecsb/config/plan.h"
 
@@ -27,6 +29,7 @@ static enum ecsb_status build(struct fixture *f, unsigned build_no, const char *
     enum ecsb_status st = ecsb_plan_build(&in, &f->plan, err);
     if (st != ECSB_OK)
         return st;
+    run_actions_plan(run_actions_default(), &f->plan);
     struct ecsb_buf b = ECSB_BUF_INIT;
     ecsb_plan_json(&f->plan, &b, 2);
     struct ecsb_error jerr = {0};
@@ -63,6 +66,14 @@ static size_t count(const struct fixture *f, const char *key)
     return v ? v->count : 0;
 }
 
+static size_t count_matching(const struct fixture *f, const char *key, const char *needle)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < count(f, key); i++)
+        n += nth(f, key, i) && strstr(nth(f, key, i), needle) ? 1 : 0;
+    return n;
+}
+
 TEST(full_plan_json)
 {
     struct fixture f;
@@ -92,14 +103,25 @@ TEST(full_plan_json)
     CHECK_INT_EQ(count(&f, "actions"), 8);
     char want[64];
     snprintf(want, sizeof want, "write agent environment (%zu variables)", f.plan.env.count);
-    CHECK_STR_EQ(nth(&f, "actions", 0), want);
-    CHECK_CONTAINS(nth(&f, "actions", 1), "credential proxy");
-    CHECK_STR_EQ(nth(&f, "actions", 2), "preload 2 images (2 in parallel)");
-    CHECK_CONTAINS(nth(&f, "actions", 3), "install/update AmazonECS service");
-    CHECK_STR_EQ(nth(&f, "actions", 4), "start AmazonECS");
-    CHECK_STR_EQ(nth(&f, "actions", 5), "wait for registration (up to 20m)");
-    CHECK_STR_EQ(nth(&f, "actions", 6), "publish attribute ecs.os-family=WINDOWS_SERVER_2022_CORE");
-    CHECK_STR_EQ(nth(&f, "actions", 7), "publish custom attributes team=payments");
+    CHECK_CONTAINS(nth(&f, "actions", 0), "read the configuration");
+    CHECK_CONTAINS(nth(&f, "actions", 1), "cluster prod ACTIVE");
+    CHECK_STR_EQ(nth(&f, "actions", 2), want);
+    CHECK_CONTAINS(nth(&f, "actions", 3), "credential proxy");
+    CHECK_STR_EQ(nth(&f, "actions", 4), "preload 2 images (2 in parallel)");
+    CHECK_CONTAINS(nth(&f, "actions", 5), "install/update AmazonECS service");
+    CHECK_CONTAINS(nth(&f, "actions", 5), "start AmazonECS");
+    CHECK_STR_EQ(nth(&f, "actions", 6), "wait for registration (up to 20m)");
+    CHECK_STR_EQ(nth(&f, "actions", 7), "publish attributes ecs.os-family=WINDOWS_SERVER_2022_CORE, team=payments");
+    /* Neither the proxy nor preloading is done by run yet: the plan says so. */
+    const struct ecsb_json *detail = ecsb_json_get(f.json, "action_detail");
+    CHECK_INT_EQ(count(&f, "action_detail"), 8);
+    CHECK_STR_EQ(ecsb_json_get_string(ecsb_json_at(detail, 3), "name"), "credential-proxy");
+    CHECK(ecsb_json_get(ecsb_json_at(detail, 3), "not_yet_done")->type == ECSB_JSON_TRUE);
+    CHECK(ecsb_json_get(ecsb_json_at(detail, 4), "not_yet_done")->type == ECSB_JSON_TRUE);
+    CHECK(ecsb_json_get(ecsb_json_at(detail, 5), "not_yet_done")->type == ECSB_JSON_FALSE);
+    CHECK_INT_EQ(count_matching(&f, "warnings", "not yet done by ecs-bootstrap"), 2);
+    CHECK_CONTAINS(f.text.data, "4. set up task IAM role credential proxy");
+    CHECK_CONTAINS(f.text.data, "[not yet done by this version]");
     const struct ecsb_json *sources = ecsb_json_get(f.json, "sources");
     CHECK_STR_EQ(ecsb_json_get_string(sources, "cluster.name"), "user data:3");
     CHECK_STR_EQ(ecsb_json_get_string(sources, "images.preload"), "/etc/ecs-bootstrap.ini:9");
@@ -113,7 +135,7 @@ TEST(full_plan_json)
     CHECK_STR_EQ(ecsb_json_get_string(ig, "origin"), "user data");
     ig = ecsb_json_at(ecsb_json_get(f.json, "ignored"), 1);
     CHECK(strstr(ecsb_json_get_string(ig, "text"), "MyPassword1") == NULL);
-    CHECK_CONTAINS(f.text.data, "1. write agent environment");
+    CHECK_CONTAINS(f.text.data, "3. write agent environment");
     CHECK_CONTAINS(f.text.data, "ECS_CLUSTER=prod\n      from cluster.name (user data:3)");
     CHECK_CONTAINS(f.text.data, "user data:7: Write-Host hello");
     teardown(&f);
@@ -129,12 +151,14 @@ TEST(minimal_plan_and_unsupported_host)
     CHECK_STR_EQ(ecsb_json_get_string(f.json, "os_family"), "windows");
     CHECK_INT_EQ(count(&f, "preload_images"), 1);
     CHECK_STR_EQ(nth(&f, "preload_images", 0), "busybox:1");
-    CHECK_INT_EQ(count(&f, "warnings"), 2);
+    CHECK_INT_EQ(count(&f, "warnings"), 3);
     CHECK_CONTAINS(nth(&f, "warnings", 0), "ecs.os-family will be 'windows'");
     CHECK_CONTAINS(nth(&f, "warnings", 1), "1 image(s) using {ltsc}");
-    CHECK_INT_EQ(count(&f, "actions"), 6); /* no proxy, no custom attributes */
-    CHECK_STR_EQ(nth(&f, "actions", 1), "preload 1 image (2 in parallel)");
-    CHECK_STR_EQ(nth(&f, "actions", 4), "wait for registration (up to 15m)");
+    CHECK_CONTAINS(nth(&f, "warnings", 2), "preload 1 image (2 in parallel): not yet done by ecs-bootstrap");
+    CHECK_INT_EQ(count(&f, "actions"), 7); /* no proxy */
+    CHECK_STR_EQ(nth(&f, "actions", 3), "preload 1 image (2 in parallel)");
+    CHECK_STR_EQ(nth(&f, "actions", 5), "wait for registration (up to 15m)");
+    CHECK_STR_EQ(nth(&f, "actions", 6), "publish attributes ecs.os-family=windows");
     teardown(&f);
 }
 
@@ -202,7 +226,7 @@ TEST(placeholders_expand_per_build)
     setup(&f);
     ecsb_settings_add(&f.file, "images", "preload", "mcr.microsoft.com/windows/nanoserver:{ltsc}", 2, 1);
     CHECK_INT_EQ(build(&f, 17763, "Server Core", &err), ECSB_OK);
-    CHECK_INT_EQ(count(&f, "warnings"), 1);
+    CHECK_INT_EQ(count(&f, "warnings"), 2); /* and preloading is not yet done */
     CHECK_CONTAINS(nth(&f, "warnings", 0), "write {nanoserver}");
     teardown(&f);
 }

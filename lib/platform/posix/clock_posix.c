@@ -24,3 +24,8 @@ void ecsb_sleep_ms(long ms)
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
 }
+
+void ecsb_gmtime(time_t t, struct tm *out)
+{
+    gmtime_r(&t, out);
+}

@@ -70,3 +70,8 @@ enum ecsb_status ecsb_fs_mkdirs(const char *path, struct ecsb_error *err)
     free(copy);
     return ECSB_OK;
 }
+
+void ecsb_stdin_binary(void)
+{
+    /* POSIX streams are binary already. */
+}

@@ -69,6 +69,11 @@ static char *state_path(const struct ecsb_service_mgr *m, const char *name, cons
     return ecsb_buf_detach(&b);
 }
 
+char *ecsb_service_console_log(const struct ecsb_service_mgr *m, const char *name)
+{
+    return m && name_ok(name) ? state_path(m, name, "log") : NULL;
+}
+
 static enum ecsb_status bad_name(const char *name, struct ecsb_error *err)
 {
     return ecsb_error_set(err, ECSB_ERR_INVALID, "service name \"%s\": use letters, digits, '_', '-', '.'",

@@ -20,3 +20,8 @@ void ecsb_sleep_ms(long ms)
     if (ms > 0)
         Sleep((DWORD)ms);
 }
+
+void ecsb_gmtime(time_t t, struct tm *out)
+{
+    gmtime_s(out, &t);
+}

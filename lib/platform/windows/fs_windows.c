@@ -4,6 +4,9 @@
 
 #include <windows.h>
 
+#include <fcntl.h>
+#include <io.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <wchar.h>
@@ -66,4 +69,9 @@ enum ecsb_status ecsb_fs_mkdirs(const char *path, struct ecsb_error *err)
     }
     free(copy);
     return ECSB_OK;
+}
+
+void ecsb_stdin_binary(void)
+{
+    _setmode(_fileno(stdin), _O_BINARY);
 }

@@ -4,10 +4,8 @@
 
 #include <stdbool.h>
 
+#include "ecsb/agent/defaults.h" /* the agent's ports */
 #include "ecsb/base/error.h"
-
-#define ECSB_AGENT_INTROSPECTION_PORT 51678
-#define ECSB_AGENT_CREDENTIALS_PORT   51679
 
 enum ecsb_port_state {
     ECSB_PORT_FREE = 0,

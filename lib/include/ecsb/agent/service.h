@@ -93,6 +93,9 @@ enum ecsb_status ecsb_service_stop(struct ecsb_service_mgr *m, const char *name,
 /* A service that is not installed is ECSB_OK with state ECSB_SVC_NOT_INSTALLED. */
 enum ecsb_status ecsb_service_query(struct ecsb_service_mgr *m, const char *name, struct ecsb_service_status *st,
                                     struct ecsb_error *err);
+/* Where the service's console output (stdout/stderr) goes, malloc'd: the POSIX
+ * backend's <state-dir>/<name>.log. NULL on Windows, where a service has none. */
+char *ecsb_service_console_log(const struct ecsb_service_mgr *m, const char *name);
 /* Stops (bounded) and removes the service. Not installed: *changed = false. */
 enum ecsb_status ecsb_service_uninstall(struct ecsb_service_mgr *m, const char *name, unsigned timeout_ms,
                                         bool *changed, struct ecsb_error *err);

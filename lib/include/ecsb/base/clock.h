@@ -3,11 +3,15 @@
 #ifndef ECSB_CLOCK_H
 #define ECSB_CLOCK_H
 
+#include <time.h>
+
 /* Milliseconds from an arbitrary origin that never goes backwards (deadlines). */
 long long ecsb_monotonic_ms(void);
 /* Seconds since the Unix epoch, UTC (signing dates, credential expiry). */
 long long ecsb_wall_time(void);
 void ecsb_sleep_ms(long ms);
+/* Thread-safe gmtime (gmtime_r / gmtime_s). */
+void ecsb_gmtime(time_t t, struct tm *out);
 
 /* Injectable clock for the clients: any NULL member falls back to the real one. */
 struct ecsb_clock {

@@ -15,6 +15,9 @@
 enum ecsb_status ecsb_fs_read(const char *path, char **data, size_t *len, struct ecsb_error *err);
 enum ecsb_status ecsb_fs_write_atomic(const char *path, const void *data, size_t len, struct ecsb_error *err);
 bool ecsb_fs_exists(const char *path);
+/* Puts stdin in binary mode (Windows: no CRLF translation, no ^Z end), so gzip
+ * user data arrives byte for byte. A no-op on POSIX. */
+void ecsb_stdin_binary(void);
 /* Creates a directory and its parents; fine if it exists. */
 enum ecsb_status ecsb_fs_mkdirs(const char *path, struct ecsb_error *err);
 

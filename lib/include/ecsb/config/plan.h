@@ -10,6 +10,7 @@
 
 #include "ecsb/agent/environment.h"
 #include "ecsb/base/buf.h"
+#include "ecsb/base/compiler.h"
 #include "ecsb/config/config.h"
 #include "ecsb/base/error.h"
 #include "ecsb/config/settings.h"
@@ -22,20 +23,12 @@ struct ecsb_plan_input {
     const char *region;            /* region from instance metadata, or NULL */
 };
 
-enum ecsb_plan_action_kind {
-    ECSB_ACTION_WRITE_ENV,
-    ECSB_ACTION_CREDENTIAL_PROXY,
-    ECSB_ACTION_PRELOAD_IMAGES,
-    ECSB_ACTION_INSTALL_AGENT,
-    ECSB_ACTION_START_AGENT,
-    ECSB_ACTION_WAIT_REGISTRATION,
-    ECSB_ACTION_PUBLISH_OS_FAMILY,
-    ECSB_ACTION_PUBLISH_ATTRIBUTES,
-};
-
+/* One step of the boot flow, as the action table in bootstrap/actions.c lists it:
+ * `plan` prints these and `run` executes exactly these, in this order. */
 struct ecsb_plan_action {
-    enum ecsb_plan_action_kind kind;
-    char *text; /* "wait for registration (up to 15m)" */
+    char *name;        /* the status report's entry: "agent-config" */
+    char *text;        /* "wait for registration (up to 15m)" */
+    bool not_yet_done; /* planned, but this version cannot do it yet: run skips it */
 };
 
 struct ecsb_plan_ignored {
@@ -60,7 +53,8 @@ struct ecsb_plan {
     size_t n_warnings, cap_warnings;
 };
 
-/* Merges the layers into a config and derives everything else. On bad input
+/* Merges the layers into a config and derives everything else but the actions
+ * (the caller's action table adds those with ecsb_plan_add_action). On bad input
  * returns ECSB_ERR_INVALID with the place in err; *out is then empty. */
 enum ecsb_status ecsb_plan_build(const struct ecsb_plan_input *in, struct ecsb_plan *out, struct ecsb_error *err);
 
@@ -69,9 +63,14 @@ enum ecsb_status ecsb_plan_build(const struct ecsb_plan_input *in, struct ecsb_p
  * this build) are left out; returns how many. */
 size_t ecsb_plan_expand_images(const struct ecsb_strlist *images, unsigned build, struct ecsb_strlist *out);
 
+/* Appends one action (copies name and text). */
+void ecsb_plan_add_action(struct ecsb_plan *p, const char *name, const char *text, bool not_yet_done);
+/* Appends one warning. */
+void ecsb_plan_warn(struct ecsb_plan *p, const char *fmt, ...) ECSB_PRINTF(2, 3);
+
 /* JSON object: os_family, build, installation_type, agent_environment {var: value},
  * agent_environment_detail [{name, value, setting, source, user_set}],
- * preload_images [], actions [], ignored [{origin, line, text, reason}],
+ * preload_images [], actions [text], action_detail [{name, text, not_yet_done}], ignored [{origin, line, text, reason}],
  * sources {setting: source}, notes [], warnings []. Secret values are redacted. */
 void ecsb_plan_json(const struct ecsb_plan *p, struct ecsb_buf *out, int indent);
 /* The same for people. */

@@ -1,17 +1,17 @@
-/* Phases 5 and 6: wait until the agent has registered (its introspection API
- * answers with a container-instance ARN), failing at once if the agent exits; then
- * make sure the registered instance carries ecs.os-family and the custom attributes. */
+/* Action "register": wait until the agent has registered (its introspection API
+ * answers with a container-instance ARN), failing at once if the agent exits. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "ecsb/agent/defaults.h"
 #include "ecsb/base/clock.h"
+#include "ecsb/config/config_values.h"
 #include "ecsb/base/fs.h"
 #include "ecsb/base/json.h"
 #include "run.h"
 
-#define AGENT_SERVICE "AmazonECS"
 /* Registration usually takes well under a second once the agent runs: poll fast
  * at first, then back off so a slow join costs little. */
 #define POLL_FIRST_MS 25
@@ -59,20 +59,6 @@ static bool append_log_tail(const char *path, struct ecsb_buf *out)
     return true;
 }
 
-/* POSIX process backend: the agent's stdout/stderr go to <state-dir>/AmazonECS.log.
- * On Windows there is no console log (NULL). */
-static char *service_console_log(const struct run_ctx *ctx)
-{
-#ifdef _WIN32
-    (void)ctx;
-    return NULL;
-#else
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    ecsb_buf_printf(&b, "%s/%s.log", ctx->state_dir, AGENT_SERVICE);
-    return ecsb_buf_detach(&b);
-#endif
-}
-
 static enum ecsb_status agent_exited(struct run_ctx *ctx, const struct ecsb_service_status *st)
 {
     struct ecsb_buf msg = ECSB_BUF_INIT;
@@ -83,7 +69,7 @@ static enum ecsb_status agent_exited(struct run_ctx *ctx, const struct ecsb_serv
     ecsb_buf_printf(&msg, "); see %s", ctx->plan.config.paths.logfile);
     if (!append_log_tail(ctx->plan.config.paths.logfile, &msg)) {
         /* The agent died before it opened its log: its console output says why. */
-        char *console = service_console_log(ctx);
+        char *console = ecsb_service_console_log(ctx->services, ECSB_AGENT_SERVICE_NAME);
         append_log_tail(console, &msg);
         free(console);
     }
@@ -92,7 +78,15 @@ static enum ecsb_status agent_exited(struct run_ctx *ctx, const struct ecsb_serv
     return ECSB_ERR_PLATFORM;
 }
 
-enum ecsb_status run_phase_register(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail)
+bool plan_action_register(struct ecsb_plan *p, struct ecsb_buf *text)
+{
+    char dur[32];
+    ecsb_format_duration(p->config.agent.registration_timeout_ns, dur, sizeof dur);
+    ecsb_buf_printf(text, "wait for registration (up to %s)", dur);
+    return true;
+}
+
+enum ecsb_status run_action_register(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail)
 {
     long long timeout_ms = ctx->plan.config.agent.registration_timeout_ns / 1000000;
     long long start = ecsb_monotonic_ms(), deadline = start + timeout_ms, next_note = start + 10000;
@@ -108,8 +102,8 @@ enum ecsb_status run_phase_register(struct run_ctx *ctx, enum ecsb_phase_result 
         }
         struct ecsb_service_status st = {0};
         struct ecsb_error err = {0};
-        if (ecsb_service_query(ctx->services, AGENT_SERVICE, &st, &err) == ECSB_OK && st.state != ECSB_SVC_RUNNING &&
-            st.state != ECSB_SVC_START_PENDING)
+        if (ecsb_service_query(ctx->services, ECSB_AGENT_SERVICE_NAME, &st, &err) == ECSB_OK &&
+            st.state != ECSB_SVC_RUNNING && st.state != ECSB_SVC_START_PENDING)
             return agent_exited(ctx, &st);
         long long now = ecsb_monotonic_ms();
         if (now >= deadline)
@@ -129,73 +123,4 @@ enum ecsb_status run_phase_register(struct run_ctx *ctx, enum ecsb_phase_result 
     run_fail(ctx, ECSB_EXIT_AGENT, ECSB_ERR_TIMEOUT, msg.data);
     ecsb_buf_free(&msg);
     return ECSB_ERR_TIMEOUT;
-}
-
-/* Registered attribute value of name, or NULL. */
-static const char *find_attribute(const struct ecsb_json *attrs, const char *name)
-{
-    for (size_t i = 0; attrs && attrs->type == ECSB_JSON_ARRAY && i < attrs->count; i++) {
-        const char *n = ecsb_json_get_string(attrs->items[i], "name");
-        if (n && !strcmp(n, name)) {
-            const char *v = ecsb_json_get_string(attrs->items[i], "value");
-            return v ? v : "";
-        }
-    }
-    return NULL;
-}
-
-struct wanted {
-    struct ecsb_ecs_attribute *items;
-    size_t count;
-};
-
-static void want(struct wanted *w, const char *name, const char *value, const char *arn)
-{
-    w->items[w->count++] = (struct ecsb_ecs_attribute){name, value, arn};
-}
-
-/* Splits wanted attributes into those already right and those to put. */
-static size_t select_missing(const struct ecsb_json *registered, struct wanted *all, struct ecsb_buf *detail)
-{
-    size_t missing = 0;
-    for (size_t i = 0; i < all->count; i++) {
-        const char *have = find_attribute(registered, all->items[i].name);
-        if (have && !strcmp(have, all->items[i].value)) {
-            ecsb_buf_printf(detail, "%s%s", detail->len ? ", " : "present: ", all->items[i].name);
-            continue;
-        }
-        all->items[missing++] = all->items[i];
-    }
-    return missing;
-}
-
-enum ecsb_status run_phase_attributes(struct run_ctx *ctx, enum ecsb_phase_result *result,
-                                      struct ecsb_buf *detail)
-{
-    const char *cluster = ctx->plan.config.cluster.name, *arn = ctx->container_instance_arn;
-    const char *arns[] = {arn};
-    struct ecsb_json *resp = NULL;
-    struct ecsb_error err = {0};
-    if (ecsb_ecs_describe_container_instances(&ctx->aws, cluster, arns, 1, &resp, &err) != ECSB_OK)
-        return run_fail(ctx, ECSB_EXIT_AWS, err.code, err.message);
-    const struct ecsb_json *inst = ecsb_json_at(ecsb_json_get(resp, "containerInstances"), 0);
-    const struct ecsb_config_map *custom = &ctx->plan.config.attributes;
-    struct wanted all = {ecsb_xcalloc(custom->count + 1, sizeof *all.items), 0};
-    want(&all, "ecs.os-family", ctx->plan.os_family, arn);
-    for (size_t i = 0; i < custom->count; i++)
-        want(&all, custom->items[i].key, custom->items[i].value, arn);
-    size_t missing = select_missing(ecsb_json_get(inst, "attributes"), &all, detail);
-    enum ecsb_status st = ECSB_OK;
-    if (missing > 0) {
-        st = ecsb_ecs_put_attributes(&ctx->aws, cluster, all.items, missing, &err);
-        for (size_t i = 0; st == ECSB_OK && i < missing; i++)
-            ecsb_buf_printf(detail, "%s%s=%s", i ? ", " : (detail->len ? "; added: " : "added: "), all.items[i].name,
-                            all.items[i].value);
-    }
-    free(all.items);
-    ecsb_json_free(resp);
-    if (st != ECSB_OK)
-        return run_fail(ctx, ECSB_EXIT_AWS, st, err.message);
-    *result = missing ? ECSB_PHASE_CHANGED : ECSB_PHASE_UNCHANGED;
-    return ECSB_OK;
 }

@@ -1,16 +1,15 @@
-/* Phase 2: fail fast, one clear line each, before touching the host: region,
- * credentials, the cluster, the Docker engine, the agent's ports. */
+/* Action "preflight": fail fast, one clear line each, before touching the host:
+ * region, credentials, the cluster, the Docker engine, the agent's ports. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
 #include "ecsb/base/json.h"
+#include "ecsb/agent/defaults.h"
 #include "ecsb/agent/preflight.h"
 #include "run.h"
 
-#define DOCKER_SERVICE "docker"
-#define AGENT_SERVICE "AmazonECS"
 
 static enum ecsb_status check_credentials(struct run_ctx *ctx, struct ecsb_buf *detail)
 {
@@ -37,8 +36,9 @@ static void stop_agent_quietly(struct run_ctx *ctx)
 {
     struct ecsb_error err = {0};
     bool changed = false;
-    if (ecsb_service_stop(ctx->services, AGENT_SERVICE, 30000, &changed, &err) == ECSB_OK && changed)
-        ecsb_log(&ctx->log, ECSB_LOG_INFO, "stopped the %s service: its cluster does not exist", AGENT_SERVICE);
+    if (ecsb_service_stop(ctx->services, ECSB_AGENT_SERVICE_NAME, 30000, &changed, &err) == ECSB_OK && changed)
+        ecsb_log(&ctx->log, ECSB_LOG_INFO, "stopped the %s service: its cluster does not exist",
+                 ECSB_AGENT_SERVICE_NAME);
 }
 
 static enum ecsb_status check_cluster(struct run_ctx *ctx, struct ecsb_buf *detail)
@@ -82,27 +82,26 @@ static bool service_running(struct run_ctx *ctx, const char *name)
  * development and tests, where a Docker engine is optional. */
 static enum ecsb_status check_docker(struct run_ctx *ctx, struct ecsb_buf *detail)
 {
-#ifdef _WIN32
-    if (!service_running(ctx, DOCKER_SERVICE))
+    if (!ecsb_host_traits()->docker_service_required) {
+        ecsb_buf_puts(detail, ", docker check skipped (POSIX process backend)");
+        return ECSB_OK;
+    }
+    if (!service_running(ctx, ECSB_DOCKER_SERVICE_NAME))
         return run_fail(ctx, ECSB_EXIT_PREFLIGHT, ECSB_ERR_NOT_FOUND,
                         "the Docker engine (service 'docker') is not running: start it with "
                         "'Start-Service docker' and check 'Get-EventLog -LogName Application -Source docker'");
     ecsb_buf_puts(detail, ", docker running");
-#else
-    (void)ctx;
-    ecsb_buf_puts(detail, ", docker check skipped (POSIX process backend)");
-#endif
     return ECSB_OK;
 }
 
 static enum ecsb_status check_ports(struct run_ctx *ctx, struct ecsb_buf *detail)
 {
     if (getenv("ECS_BOOTSTRAP_INTROSPECTION_URL")) {
-        /* A development host that moved the agent elsewhere: 51678/51679 are not its ports. */
+        /* A development host that moved the agent elsewhere: the default ports are not its ports. */
         ecsb_buf_puts(detail, ", agent ports not checked (ECS_BOOTSTRAP_INTROSPECTION_URL is set)");
         return ECSB_OK;
     }
-    if (service_running(ctx, AGENT_SERVICE)) {
+    if (service_running(ctx, ECSB_AGENT_SERVICE_NAME)) {
         ecsb_buf_puts(detail, ", agent already running");
         return ECSB_OK;
     }
@@ -110,11 +109,18 @@ static enum ecsb_status check_ports(struct run_ctx *ctx, struct ecsb_buf *detail
     enum ecsb_port_state states[2];
     if (ecsb_preflight_agent_ports(states, &err) != ECSB_OK)
         return run_fail(ctx, ECSB_EXIT_PREFLIGHT, err.code, err.message);
-    ecsb_buf_puts(detail, ", ports 51678/51679 free");
+    ecsb_buf_printf(detail, ", ports %d/%d free", ECSB_AGENT_INTROSPECTION_PORT, ECSB_AGENT_CREDENTIALS_PORT);
     return ECSB_OK;
 }
 
-enum ecsb_status run_phase_preflight(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail)
+bool plan_action_preflight(struct ecsb_plan *p, struct ecsb_buf *text)
+{
+    ecsb_buf_printf(text, "preflight: region, AWS credentials, cluster %s ACTIVE, Docker engine, agent ports %d/%d",
+                    p->config.cluster.name, ECSB_AGENT_INTROSPECTION_PORT, ECSB_AGENT_CREDENTIALS_PORT);
+    return true;
+}
+
+enum ecsb_status run_action_preflight(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail)
 {
     *result = ECSB_PHASE_OK;
     if (!ctx->region)

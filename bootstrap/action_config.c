@@ -1,23 +1,11 @@
-/* Phase 1: load configuration (baked INI, user data from IMDS or a file, --set)
- * and open the log file the config names. */
+/* Action "config": load the configuration (baked INI, user data from IMDS or a
+ * file, --set), which builds the plan, and open the log file the config names. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
 #include "ecsb/base/fs.h"
 #include "run.h"
-
-enum ecsb_status run_ensure_parent_dir(const char *path, struct ecsb_error *err)
-{
-    const char *slash = strrchr(path, '/'), *backslash = strrchr(path, '\\');
-    const char *sep = slash > backslash ? slash : backslash;
-    if (!sep || sep == path)
-        return ECSB_OK;
-    char *dir = ecsb_xstrndup(path, (size_t)(sep - path));
-    enum ecsb_status st = ecsb_fs_mkdirs(dir, err);
-    free(dir);
-    return st;
-}
 
 static void open_log_file(struct run_ctx *ctx)
 {
@@ -40,7 +28,14 @@ static const char *plan_region(const struct ecsb_plan *plan)
     return v ? v->value : NULL;
 }
 
-enum ecsb_status run_phase_config(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail)
+bool plan_action_config(struct ecsb_plan *p, struct ecsb_buf *text)
+{
+    (void)p; /* always: it builds the plan the other actions come from */
+    ecsb_buf_puts(text, "read the configuration (baked file, user data, --set)");
+    return true;
+}
+
+enum ecsb_status run_action_config(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail)
 {
     struct ecsb_error err = {0};
     /* IMDS serves user data (without --userdata), the region and the role's

@@ -1,16 +1,16 @@
-/* Phases 3 and 4: write the agent's environment where it reads it, then install
- * (or update) the AmazonECS service and start it. Variables the user set before us
- * (machine scope on Windows, [environment] in any layer) are never overwritten. */
+/* Action "agent-config": write the agent's environment where it reads it.
+ * Variables the user set before us (machine scope on Windows, [environment] in any
+ * layer) are never overwritten. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "ecsb/agent/defaults.h"
 #include "ecsb/agent/env_store.h"
 #include "ecsb/base/fs.h"
 #include "run.h"
 
-#define AGENT_SERVICE "AmazonECS"
 #define MANAGED_FILE "managed-environment"
 
 /* What we wrote last time, so a machine-scope value that differs from it (or that
@@ -37,7 +37,8 @@ static void fill_target(const struct run_ctx *ctx, struct ecsb_agent_env_target 
 static bool held_by_user(const struct ecsb_agent_env_target *t, const struct ecsb_envfile *managed,
                          const struct ecsb_agentenv_var *v)
 {
-#ifdef _WIN32
+    if (!ecsb_host_traits()->env_shared_with_user)
+        return false; /* the POSIX env file is ours alone */
     char *current = NULL;
     struct ecsb_error err = {0};
     if (ecsb_agent_env_get(t, v->name, &current, &err) != ECSB_OK)
@@ -46,10 +47,6 @@ static bool held_by_user(const struct ecsb_agent_env_target *t, const struct ecs
     bool users = !ours || strcmp(ours, current) != 0;
     free(current);
     return users;
-#else
-    (void)t, (void)managed, (void)v; /* the POSIX env file is ours alone */
-    return false;
-#endif
 }
 
 static void count_results(const struct ecsb_env_var *vars, size_t n, struct ecsb_buf *detail)
@@ -81,9 +78,7 @@ static enum ecsb_status save_managed(struct run_ctx *ctx, const struct ecsb_env_
     return st;
 }
 
-/* Applies the plan's environment; service = NULL writes machine scope / env file
- * only, a name also writes that service's own Environment block (Windows). */
-static enum ecsb_status apply_env(struct run_ctx *ctx, const char *service, bool *changed, struct ecsb_buf *detail)
+enum ecsb_status run_apply_agent_env(struct run_ctx *ctx, const char *service, bool *changed, struct ecsb_buf *detail)
 {
     struct ecsb_agent_env_target target;
     fill_target(ctx, &target, service);
@@ -114,52 +109,16 @@ static enum ecsb_status apply_env(struct run_ctx *ctx, const char *service, bool
     return ECSB_OK;
 }
 
-enum ecsb_status run_phase_agent_config(struct run_ctx *ctx, enum ecsb_phase_result *result,
-                                        struct ecsb_buf *detail)
+bool plan_action_agent_config(struct ecsb_plan *p, struct ecsb_buf *text)
 {
-    enum ecsb_status st = apply_env(ctx, NULL, &ctx->env_changed, detail);
+    ecsb_buf_printf(text, "write agent environment (%u variables)", (unsigned)p->env.count);
+    return true;
+}
+
+enum ecsb_status run_action_agent_config(struct run_ctx *ctx, enum ecsb_phase_result *result,
+                                         struct ecsb_buf *detail)
+{
+    enum ecsb_status st = run_apply_agent_env(ctx, NULL, &ctx->env_changed, detail);
     *result = ctx->env_changed ? ECSB_PHASE_CHANGED : ECSB_PHASE_UNCHANGED;
     return st;
-}
-
-static enum ecsb_status restart_if_running(struct run_ctx *ctx, struct ecsb_buf *detail)
-{
-    struct ecsb_service_status st = {0};
-    struct ecsb_error err = {0};
-    bool changed = false;
-    if (ecsb_service_query(ctx->services, AGENT_SERVICE, &st, &err) != ECSB_OK || st.state != ECSB_SVC_RUNNING)
-        return ECSB_OK;
-    ecsb_log(&ctx->log, ECSB_LOG_INFO, "restarting %s to apply the new configuration", AGENT_SERVICE);
-    if (ecsb_service_stop(ctx->services, AGENT_SERVICE, 60000, &changed, &err) != ECSB_OK)
-        return run_fail(ctx, ECSB_EXIT_AGENT, err.code, err.message);
-    ecsb_buf_puts(detail, "restarted for new configuration, ");
-    return ECSB_OK;
-}
-
-enum ecsb_status run_phase_service(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail)
-{
-    struct ecsb_service_spec spec;
-    ecsb_service_spec_amazonecs(&spec, ctx->plan.config.paths.agent_dir);
-    spec.env_file = ctx->plan.config.paths.env_file;
-    struct ecsb_error err = {0};
-    bool installed = false, env_changed = false, started = false;
-    enum ecsb_status st = ecsb_service_ensure(ctx->services, &spec, &installed, &err);
-    ecsb_service_spec_release(&spec);
-    if (st != ECSB_OK)
-        return run_fail(ctx, ECSB_EXIT_AGENT, st, err.message);
-#ifdef _WIN32
-    st = apply_env(ctx, AGENT_SERVICE, &env_changed, NULL); /* the service's own Environment block */
-    if (st != ECSB_OK)
-        return st;
-#endif
-    /* A running agent read its environment when it started: restart it to apply a change. */
-    if ((installed || env_changed || ctx->env_changed) && restart_if_running(ctx, detail) != ECSB_OK)
-        return ECSB_ERR_PLATFORM;
-    st = ecsb_service_start(ctx->services, AGENT_SERVICE, 60000, &started, &err);
-    if (st != ECSB_OK)
-        return run_fail(ctx, ECSB_EXIT_AGENT, st, err.message);
-    ecsb_buf_printf(detail, "%s %s, %s", AGENT_SERVICE, installed ? "installed/updated" : "already configured",
-                    started ? "started" : "already running");
-    *result = installed || started ? ECSB_PHASE_CHANGED : ECSB_PHASE_UNCHANGED;
-    return ECSB_OK;
 }

@@ -1,0 +1,65 @@
+/* actions.h: the one list of what `run` does. `plan` prints it: each row writes its
+ * own plan line and decides whether it applies to this host. `run` executes exactly
+ * the rows the plan lists, in that order, and the status report has one entry per
+ * row. Adding a capability is adding one row in actions.c: its plan text, its run
+ * function (in action_<name>.c) and its report entry (the row's name). A row
+ * without a run function is planned as "not yet done by this version", with a
+ * warning, and reported as skipped. */
+#ifndef ECSB_ACTIONS_H
+#define ECSB_ACTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ecsb/base/buf.h"
+#include "ecsb/base/error.h"
+#include "ecsb/config/plan.h"
+#include "ecsb/config/report.h"
+
+struct run_ctx;
+
+/* Does the action. Returns ECSB_OK, or fails through run_fail (which sets the exit
+ * code and records the error); `detail` says what it did, for the log and report. */
+typedef enum ecsb_status (*run_action_fn)(struct run_ctx *ctx, enum ecsb_phase_result *result,
+                                          struct ecsb_buf *detail);
+
+struct run_action {
+    const char *name; /* the report entry and the log's "phase <name>:" */
+    /* Writes the plan line into text; false when the action does not apply. May add
+     * plan warnings for settings this version does not act on. */
+    bool (*describe)(struct ecsb_plan *p, struct ecsb_buf *text);
+    run_action_fn run; /* NULL: not yet done by this version */
+};
+
+struct run_actions {
+    const struct run_action *rows;
+    size_t count;
+};
+
+/* The boot flow. rows[0] loads the configuration, so it builds the plan the other
+ * rows are chosen from. */
+struct run_actions run_actions_default(void);
+
+/* Adds the rows that apply to p->actions, in table order. */
+void run_actions_plan(struct run_actions table, struct ecsb_plan *p);
+
+/* The row called name, or NULL. */
+const struct run_action *run_actions_find(struct run_actions table, const char *name);
+
+/* The run functions and plan lines, one file each (action_<name>.c). */
+enum ecsb_status run_action_config(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail);
+bool plan_action_config(struct ecsb_plan *p, struct ecsb_buf *text);
+enum ecsb_status run_action_preflight(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail);
+bool plan_action_preflight(struct ecsb_plan *p, struct ecsb_buf *text);
+enum ecsb_status run_action_agent_config(struct run_ctx *ctx, enum ecsb_phase_result *result,
+                                         struct ecsb_buf *detail);
+bool plan_action_agent_config(struct ecsb_plan *p, struct ecsb_buf *text);
+enum ecsb_status run_action_service(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail);
+bool plan_action_service(struct ecsb_plan *p, struct ecsb_buf *text);
+enum ecsb_status run_action_register(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail);
+bool plan_action_register(struct ecsb_plan *p, struct ecsb_buf *text);
+enum ecsb_status run_action_attributes(struct run_ctx *ctx, enum ecsb_phase_result *result,
+                                       struct ecsb_buf *detail);
+bool plan_action_attributes(struct ecsb_plan *p, struct ecsb_buf *text);
+
+#endif
