@@ -4,10 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _WIN32
-#include <fcntl.h>
-#include <io.h>
-#endif
 
 #include "commands.h"
 #include "ecsb/base/buf.h"
@@ -22,25 +18,6 @@ static void migrate_usage(FILE *out)
           "  INI document on stdout. Warnings and the lines that set nothing go to stderr.\n"
           "  exit codes: 0 done, 2 usage, 3 the user data is invalid (the message names the place)\n",
           out);
-}
-
-static int read_stdin(char **data, size_t *len)
-{
-#ifdef _WIN32
-    _setmode(_fileno(stdin), _O_BINARY); /* gzip user data must arrive byte for byte */
-#endif
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
-        ecsb_buf_append(&b, chunk, n);
-        if (b.len > ECSB_USERDATA_MAX)
-            break; /* the parser reports the limit */
-    }
-    int bad = ferror(stdin);
-    *len = b.len;
-    *data = ecsb_buf_detach(&b);
-    return bad ? -1 : 0;
 }
 
 static void report(const struct ecsb_settings *s)
@@ -80,8 +57,8 @@ int cmd_migrate_userdata(int argc, char **argv)
     size_t len = 0;
     struct ecsb_error err = {0};
     bool from_stdin = !strcmp(path, "-");
-    if (from_stdin ? read_stdin(&data, &len) != 0 : ecsb_fs_read(path, &data, &len, &err) != ECSB_OK) {
-        fprintf(stderr, "ecs-bootstrap migrate-userdata: %s\n", from_stdin ? "cannot read stdin" : err.message);
+    if (ecsb_userdata_read(path, &data, &len, &err) != ECSB_OK) {
+        fprintf(stderr, "ecs-bootstrap migrate-userdata: %s\n", err.message);
         free(data);
         return ECSB_EXIT_BAD_INPUT;
     }

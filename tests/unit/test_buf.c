@@ -67,11 +67,63 @@ TEST(atomic_write_replaces_whole_file)
     CHECK_CONTAINS(err.message, "test_buf_atomic.txt");
 }
 
+/* A stream longer than the limit is refused after limit + 1 bytes, never read to its end. */
+TEST(stream_read_stops_one_byte_past_the_limit)
+{
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    for (int i = 0; i < 5000; i++)
+        fputs("0123456789", f);
+    struct ecsb_error err = {0};
+    char *data = NULL;
+    size_t len = 0;
+    rewind(f);
+    CHECK_INT_EQ(ecsb_read_stream_limited(f, "stdin", 1000, &data, &len, &err), ECSB_ERR_LIMIT);
+    CHECK_INT_EQ(ftell(f), 1001);
+    CHECK(data == NULL);
+    CHECK_CONTAINS(err.message, "stdin: larger than 1000 bytes");
+    rewind(f);
+    CHECK_INT_EQ(ecsb_read_stream_limited(f, "stdin", 50000, &data, &len, &err), ECSB_OK);
+    CHECK_INT_EQ(len, 50000);
+    CHECK_INT_EQ(data ? data[len] : 1, 0);
+    free(data);
+    fclose(f);
+}
+
+/* A regular file is refused by its size: not one byte is read. */
+TEST(file_read_refuses_by_size_first)
+{
+    const char *path = "build/test_buf_large.txt";
+    struct ecsb_error err = {0};
+    CHECK_INT_EQ(ecsb_fs_mkdirs("build", &err), ECSB_OK);
+    char big[4096];
+    memset(big, 'x', sizeof big);
+    CHECK_INT_EQ(ecsb_fs_write_atomic(path, big, sizeof big, &err), ECSB_OK);
+    char *data = NULL;
+    size_t len = 0;
+    CHECK_INT_EQ(ecsb_fs_read_limited(path, 4095, &data, &len, &err), ECSB_ERR_LIMIT);
+    CHECK_CONTAINS(err.message, "test_buf_large.txt: larger than 4095 bytes");
+    CHECK_INT_EQ(ecsb_fs_read_limited(path, 4096, &data, &len, &err), ECSB_OK);
+    CHECK_INT_EQ(len, 4096);
+    free(data);
+    FILE *f = fopen(path, "rb");
+    unsigned long long size = 0;
+    CHECK(f && ecsb_fs_stream_size(f, &size));
+    CHECK_INT_EQ(size, 4096);
+    if (f)
+        fclose(f);
+    remove(path);
+}
+
 int main(void)
 {
     RUN(buf_grows_and_stays_terminated);
     RUN(strutil_trims_and_compares);
     RUN(settings_last_value_wins_case_insensitively);
     RUN(atomic_write_replaces_whole_file);
+    RUN(stream_read_stops_one_byte_past_the_limit);
+    RUN(file_read_refuses_by_size_first);
     return check_summary();
 }
