@@ -44,7 +44,9 @@ void ecsb_settings_ignore(struct ecsb_settings *s, int line, const char *text, c
 void ecsb_settings_warn(struct ecsb_settings *s, const char *message)
 {
     GROW(s->warnings, s->n_warnings, s->cap_warnings);
-    s->warnings[s->n_warnings++] = ecsb_xstrdup(message);
+    struct ecsb_buf b = ECSB_BUF_INIT; /* warnings quote input: one printable line each */
+    ecsb_buf_put_escaped(&b, message, strlen(message));
+    s->warnings[s->n_warnings++] = ecsb_buf_detach(&b);
 }
 
 const struct ecsb_setting *ecsb_settings_find(const struct ecsb_settings *s, const char *section, const char *key)

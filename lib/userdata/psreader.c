@@ -738,6 +738,8 @@ enum ecsb_status ecsb_psreader_parse(const char *text, size_t len, const char *o
         st = run_statements(&r, lx.toks, lx.n);
     if (st == ECSB_OK)
         ecsb_settings_append(out, &tmp);
+    else
+        ecsb_error_escape(err); /* messages quote the script */
     for (size_t i = 0; i < r.n_vars; i++) {
         free(r.vars[i].name);
         free(r.vars[i].value);

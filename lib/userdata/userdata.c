@@ -133,6 +133,8 @@ enum ecsb_status ecsb_userdata_parse(const char *data, size_t len, struct ecsb_s
         ecsb_settings_free(&res);
         free(out->format);
         out->format = ecsb_xstrdup(u.format.len ? u.format.data : "powershell");
+    } else {
+        ecsb_error_escape(err); /* messages quote the input */
     }
     ecsb_settings_free(&u.ps);
     ecsb_settings_free(&u.ini);

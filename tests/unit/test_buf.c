@@ -117,6 +117,42 @@ TEST(file_read_refuses_by_size_first)
     remove(path);
 }
 
+/* Messages that quote input stay one printable line: control bytes, bytes that are not
+ * UTF-8 and invisible characters are escaped; valid UTF-8 and backslashes are kept. */
+TEST(escaped_quotes_keep_text_and_show_the_rest)
+{
+    static const struct { const char *in; size_t n; const char *want; } cases[] = {
+        {"plain C:\\ProgramData", 0, "plain C:\\ProgramData"},
+        {"line\nbreak\r\ttab", 0, "line\\nbreak\\r\\ttab"},
+        {"\x1b[31mred\x7f", 0, "\\x1B[31mred\\x7F"},
+        {"nul\0x", 5, "nul\\x00x"},
+        {"caf\xC3\xA9 \xE2\x80\x93 \xF0\x9F\x90\xB3", 0, "caf\xC3\xA9 \xE2\x80\x93 \xF0\x9F\x90\xB3"},
+        {"bad \xFF\xC3(", 0, "bad \\xFF\\xC3("},
+        {"overlong \xC0\xAF surrogate \xED\xA0\x80", 0, "overlong \\xC0\\xAF surrogate \\xED\\xA0\\x80"},
+        {"cut \xE2\x80", 0, "cut \\xE2\\x80"},
+        {"rtl \xE2\x80\xAE" "evil \xC2\x85 \xEF\xBB\xBF", 0, "rtl \\u{202E}evil \\u{0085} \\u{FEFF}"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ecsb_buf b = ECSB_BUF_INIT;
+        ecsb_buf_put_escaped(&b, cases[i].in, cases[i].n ? cases[i].n : strlen(cases[i].in));
+        CHECK_STR_EQ(ecsb_buf_cstr(&b), cases[i].want);
+        ecsb_buf_free(&b);
+    }
+    struct ecsb_error err = {0};
+    ecsb_error_set(&err, ECSB_ERR_INVALID, "x:1:1: '%s' is wrong", "a\x1b\nb");
+    ecsb_error_escape(&err);
+    CHECK_STR_EQ(err.message, "x:1:1: 'a\\x1B\\nb' is wrong");
+    ecsb_error_escape(&err); /* idempotent */
+    CHECK_STR_EQ(err.message, "x:1:1: 'a\\x1B\\nb' is wrong");
+    char big[2000];
+    memset(big, '\x01', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    ecsb_error_set(&err, ECSB_ERR_INVALID, "%s", big);
+    ecsb_error_escape(&err);
+    CHECK_INT_EQ(strlen(err.message), sizeof err.message - 1);
+    CHECK(strncmp(err.message, "\\x01\\x01", 8) == 0);
+}
+
 int main(void)
 {
     RUN(buf_grows_and_stays_terminated);
@@ -125,5 +161,6 @@ int main(void)
     RUN(atomic_write_replaces_whole_file);
     RUN(stream_read_stops_one_byte_past_the_limit);
     RUN(file_read_refuses_by_size_first);
+        RUN(escaped_quotes_keep_text_and_show_the_rest);
     return check_summary();
 }

@@ -231,6 +231,23 @@ TEST(stray_bytes_always_make_progress)
     ecsb_settings_free(&s);
 }
 
+/* Errors and warnings quoting the script escape what a terminal would act on. */
+TEST(messages_escape_control_and_non_utf8_bytes)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("Initialize-ECSAgent -EnableTaskENI:\"\x1b[2J\xFF\"\n", &s, &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "not '\\x1B[2J\\xFF'");
+    CHECK(strchr(err.message, '\xFF') == NULL);
+    ecsb_settings_free(&s);
+    CHECK_INT_EQ(parse("Initialize-ECSAgent -EnableTaskENI:\"on`noff\x1b\"\n", &s, &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "not 'on\\noff\\x1B'");
+    ecsb_settings_free(&s);
+    CHECK_INT_EQ(parse("Initialize-ECSAgent -Cluster c \"\xE2\x80\xAEpositional\"\n", &s, &err), ECSB_OK);
+    CHECK_INT_EQ(count_warnings_containing(&s, "argument '\\u{202E}positional'"), 1);
+    ecsb_settings_free(&s);
+}
+
 int main(void)
 {
     RUN(stray_bytes_always_make_progress);
@@ -244,5 +261,6 @@ int main(void)
     RUN(unknown_parameters_and_positionals_warn);
     RUN(errors_name_the_place_and_the_fix);
     RUN(inside_a_block_warns);
+        RUN(messages_escape_control_and_non_utf8_bytes);
     return check_summary();
 }
