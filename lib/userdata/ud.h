@@ -41,7 +41,7 @@ struct ud_form {
 };
 
 extern const struct ud_form ud_form_gzip, ud_form_utf16, ud_form_base64;
-extern const struct ud_form ud_form_mime, ud_form_ec2launch, ud_form_ini, ud_form_powershell;
+extern const struct ud_form ud_form_mime, ud_form_ec2launch, ud_form_ec2launch_v2, ud_form_ini, ud_form_powershell;
 
 /* userdata.c: the dispatch. ud_read_doc peels wrappers then reads the text;
  * ud_read_text reads a text (no wrappers). Both refuse nesting deeper than

@@ -41,7 +41,8 @@ const char *ud_find_ci(const char *s, size_t len, const char *lit)
 
 bool ud_has_ec2launch_tags(const char *s, size_t len)
 {
-    return ud_find_ci(s, len, "<powershell>") || ud_find_ci(s, len, "<" ECSB_USERDATA_TAG ">");
+    return ud_find_ci(s, len, "<powershell>") || ud_find_ci(s, len, "<script>") ||
+           ud_find_ci(s, len, "<" ECSB_USERDATA_TAG ">");
 }
 
 static bool in_ranges(size_t i, const size_t (*r)[2], size_t n)

@@ -22,7 +22,8 @@ static const struct ud_form *const forms[] = {
     &ud_form_utf16,     /* FF FE / FE FF: refused, save as UTF-8 */
     &ud_form_base64,    /* decoded when it holds user data, then read again */
     &ud_form_mime,      /* Content-Type: multipart/...: parts by media type */
-    &ud_form_ec2launch, /* <powershell> and <ecs-bootstrap> blocks */
+    &ud_form_ec2launch, /* <powershell>, <ecs-bootstrap> and <script> blocks */
+    &ud_form_ec2launch_v2, /* EC2Launch v2 YAML: version:, tasks: */
     &ud_form_ini,       /* [section] first */
     &ud_form_powershell, /* anything else */
 };

@@ -484,6 +484,69 @@ TEST(launch_template_snippet_carries_user_data)
     free(text);
 }
 
+static int ignored_with(const struct ecsb_settings *s, int line, const char *reason)
+{
+    int n = 0;
+    for (size_t i = 0; i < s->n_ignored; i++)
+        n += s->ignored[i].line == line && strstr(s->ignored[i].reason, reason) != NULL;
+    return n;
+}
+
+/* EC2Launch runs <script> with cmd: its lines are listed as left for cmd, never read
+ * as PowerShell; <powershell> lines stay PowerShell's. */
+TEST(ec2launch_script_blocks_are_cmd)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("<script>\necho hi > C:\\hi.txt\nInitialize-ECSAgent -Cluster wrong\n</script>\n"
+                       "<powershell>\nInitialize-ECSAgent -Cluster right\nWrite-Host x\n</powershell>\n", &s, &err),
+                 ECSB_OK);
+    CHECK_STR_EQ(s.format, "ec2launch");
+    CHECK_STR_EQ(val(&s, "cluster", "name"), "right");
+    CHECK_INT_EQ(ignored_with(&s, 2, "left for cmd to run"), 1);
+    CHECK_INT_EQ(ignored_with(&s, 3, "left for cmd to run"), 1);
+    CHECK_INT_EQ(ignored_with(&s, 7, "left for PowerShell to run"), 1);
+    CHECK_INT_EQ(s.n_warnings, 1);
+    if (s.n_warnings)
+        CHECK_CONTAINS(s.warnings[0], "user data:3: Initialize-ECSAgent inside <script>");
+    ecsb_settings_free(&s);
+    CHECK_INT_EQ(parse("<script>\necho hi\n", &s, &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "user data:1:1: <script> is not closed; end the cmd block with </script>");
+    ecsb_settings_free(&s);
+}
+
+/* EC2Launch v2 YAML: powershell scripts are read, batch scripts are cmd's, other tasks EC2Launch's. */
+TEST(ec2launch_v2_yaml_tasks_by_type)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    size_t len;
+    char *doc = read_example("ec2launch-v2.yaml", &len);
+    CHECK(doc != NULL);
+    if (!doc)
+        return;
+    CHECK_INT_EQ(parse_n(doc, len, &s, &err), ECSB_OK);
+    CHECK_STR_EQ(s.format, "ec2launch-v2");
+    const struct ecsb_setting *c = ecsb_settings_find(&s, "cluster", "name");
+    CHECK_STR_EQ(c ? c->value : NULL, "windows-prod");
+    CHECK_INT_EQ(c ? c->line : 0, line_of(doc, "Initialize-ECSAgent"));
+    CHECK_STR_EQ(val(&s, "agent", "task_iam_role"), "true");
+    CHECK_STR_EQ(val(&s, "environment", "ECS_LOGLEVEL"), "debug");
+    CHECK_INT_EQ(ignored_with(&s, line_of(doc, "enableOpenSsh"), "EC2Launch v2 task"), 1);
+    CHECK_INT_EQ(ignored_with(&s, line_of(doc, "echo hello"), "left for cmd to run"), 1);
+    CHECK_INT_EQ(ignored_with(&s, line_of(doc, "ipconfig"), "left for cmd to run"), 1);
+    CHECK_INT_EQ(ignored_with(&s, line_of(doc, "Write-Host"), "left for PowerShell to run"), 1);
+    ecsb_settings_free(&s);
+    free(doc);
+    /* A powershell input whose content comes before its type; an unknown type is listed. */
+    CHECK_INT_EQ(parse("version: 1.1\ntasks:\n- task: executeScript\n  inputs:\n  - content: |\n"
+                       "      Initialize-ECSAgent -Cluster c1\n    type: powershell\n"
+                       "  - type: bash\n    content: ls\n", &s, &err), ECSB_OK);
+    CHECK_STR_EQ(val(&s, "cluster", "name"), "c1");
+    CHECK_INT_EQ(ignored_with(&s, 9, "type: bash"), 1);
+    ecsb_settings_free(&s);
+}
+
 int main(void)
 {
     RUN(launch_template_snippet_carries_user_data);
@@ -499,5 +562,7 @@ int main(void)
     RUN(example_files_parse_to_expected_settings);
     RUN(to_ini_round_trips);
     RUN(text_checks_and_limits);
+        RUN(ec2launch_script_blocks_are_cmd);
+    RUN(ec2launch_v2_yaml_tasks_by_type);
     return check_summary();
 }
