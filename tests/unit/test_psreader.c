@@ -246,6 +246,12 @@ TEST(messages_escape_control_and_non_utf8_bytes)
     CHECK_INT_EQ(parse("Initialize-ECSAgent -Cluster c \"\xE2\x80\xAEpositional\"\n", &s, &err), ECSB_OK);
     CHECK_INT_EQ(count_warnings_containing(&s, "argument '\\u{202E}positional'"), 1);
     ecsb_settings_free(&s);
+    /* Listed lines too: a statement continued over two lines, a terminal escape in it. */
+    CHECK_INT_EQ(parse("Write-Host `\n  '\x1b]0;owned\x07'\n", &s, &err), ECSB_OK);
+    CHECK_INT_EQ(s.n_ignored, 1);
+    if (s.n_ignored)
+        CHECK_STR_EQ(s.ignored[0].text, "Write-Host `\\n  '\\x1B]0;owned\\x07'");
+    ecsb_settings_free(&s);
 }
 
 /* Inside double quotes PowerShell expands variables: $TRUE is True, a variable
