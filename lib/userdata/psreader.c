@@ -554,12 +554,14 @@ static const char *expand(struct reader *r, const struct tok *t, enum ecsb_statu
         char *name = s[i + 1] == '(' ? NULL : ecsb_xstrndup(s + from, to - from);
         const char *v = name ? var_text(r, name) : NULL;
         if (!v) {
-            *st = name ? fail_at(r, t, "\"%.200s\" uses $%s, which %s; write the value itself, or use single "
-                                       "quotes to keep '$' as written", s, name, ecsb_starts_with_ci(name, "env:")
-                                           ? "is only known when the script runs"
-                                           : "is not assigned a literal value earlier in the user data")
-                       : fail_at(r, t, "\"%.200s\" uses a subexpression $(...), which is only known when the "
-                                       "script runs; write the value itself", s);
+            /* Names the variable, never the string: it may hold a secret. */
+            *st = name ? fail_at(r, t, "the double-quoted string uses $%s, which %s; write the value itself, or "
+                                       "use single quotes to keep '$' as written", name,
+                                 ecsb_starts_with_ci(name, "env:") ? "is only known when the script runs"
+                                                                   : "is not assigned a literal value earlier in "
+                                                                     "the user data")
+                       : fail_at(r, t, "the double-quoted string uses a subexpression $(...), which is only known "
+                                       "when the script runs; write the value itself");
             free(name);
             ecsb_buf_free(&b);
             return NULL;

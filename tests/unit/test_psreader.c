@@ -277,15 +277,18 @@ TEST(double_quoted_variables_expand_as_powershell_does)
     CHECK_INT_EQ(count_warnings_containing(&s, "'$'"), 0);
     ecsb_settings_free(&s);
     static const struct { const char *ps, *want; } bad[] = {
-        {"Initialize-ECSAgent -Cluster \"$env:COMPUTERNAME\"\n", "ud.ps1:1:30: \"$env:COMPUTERNAME\" uses "
+        {"Initialize-ECSAgent -Cluster \"$env:COMPUTERNAME\"\n", "ud.ps1:1:30: the double-quoted string uses "
                                                                   "$env:COMPUTERNAME, which is only known when the script runs"},
         {"Initialize-ECSAgent -Cluster \"c-$(Get-Date)\"\n", "uses a subexpression $(...)"},
         {"Initialize-ECSAgent -Cluster \"$nobody\"\n", "uses $nobody, which is not assigned a literal value"},
+        {"[Environment]::SetEnvironmentVariable('ECS_ENGINE_AUTH_DATA', \"{`\"p`\":`\"s3cr$t`\"}\", 'Machine')\n",
+         "uses $t, which is not assigned"},
         {"$a = \"x-$(hostname)\"\nInitialize-ECSAgent -Cluster $a\n", "ud.ps1:2:30: $a is not assigned a literal"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         CHECK_INT_EQ(parse(bad[i].ps, &s, &err), ECSB_ERR_INVALID);
         CHECK_CONTAINS(err.message, bad[i].want);
+        CHECK(strstr(err.message, "s3cr") == NULL); /* the string itself is never quoted */
         ecsb_settings_free(&s);
     }
 }
