@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ecsb/base/strutil.h"
 #include "ecsb/userdata/userdata.h"
 
 #define MAX_BLOCKS 16
@@ -79,31 +78,6 @@ static enum ecsb_status find_blocks(struct ud *u, const struct ud_doc *d, struct
     return ECSB_OK;
 }
 
-/* Each non-blank line of a <script> block, listed as left for cmd. */
-static void list_script(struct ud *u, const struct ud_doc *d, const size_t range[2])
-{
-    for (size_t i = range[0]; i < range[1];) {
-        size_t le = i;
-        while (le < range[1] && d->s[le] != '\n')
-            le++;
-        char *line = ecsb_trimmed_dup(d->s + i, le - i);
-        int ln, col;
-        ud_position(d->s, i, &ln, &col);
-        if (*line)
-            ecsb_settings_ignore(&u->ps, ln, line, "not an ECS setting: left for cmd to run (EC2Launch runs "
-                                                   "<script> blocks with cmd.exe)");
-        if (ud_find_ci(line, strlen(line), "Initialize-ECSAgent")) {
-            char msg[700];
-            snprintf(msg, sizeof msg, "%.500s:%d: Initialize-ECSAgent inside <script>: EC2Launch runs this block "
-                     "with cmd.exe, not PowerShell, and ecs-bootstrap does not read it; move it into <powershell>",
-                     d->origin, ln);
-            ecsb_settings_warn(&u->ps, msg);
-        }
-        free(line);
-        i = le + 1;
-    }
-}
-
 /* The inner ranges of the blocks of one kind. */
 static size_t ranges_of(const struct blocks *b, enum block_kind k, size_t (*out)[2])
 {
@@ -142,7 +116,8 @@ static enum ecsb_status ec2launch_read(struct ud *u, const struct ud_doc *d)
     }
     for (size_t i = 0; st == ECSB_OK && i < b.n; i++)
         if (b.kind[i] == B_SCRIPT)
-            list_script(u, d, b.inner[i]);
+            ud_list_lines(u, d, b.inner[i], "not an ECS setting: left for cmd to run (EC2Launch runs <script> "
+                          "blocks with cmd.exe)", "<script>");
     return st;
 }
 

@@ -57,23 +57,6 @@ static void copy_value(char *out, size_t cap, const char *v, size_t n)
     snprintf(out, cap, "%.*s", (int)n, v);
 }
 
-/* Each non-blank line of content, listed with the reason. */
-static void list_lines(struct ud *u, const struct ud_doc *d, const size_t r[2], const char *reason)
-{
-    for (size_t i = r[0]; i < r[1];) {
-        size_t le = i;
-        while (le < r[1] && d->s[le] != '\n')
-            le++;
-        char *line = ecsb_trimmed_dup(d->s + i, le - i);
-        int ln, col;
-        ud_position(d->s, i, &ln, &col);
-        if (*line)
-            ecsb_settings_ignore(&u->ps, ln, line, reason);
-        free(line);
-        i = le + 1;
-    }
-}
-
 static enum ecsb_status end_input(struct ud *u, struct v2 *v)
 {
     bool has = v->content[1] > v->content[0];
@@ -83,14 +66,15 @@ static enum ecsb_status end_input(struct ud *u, struct v2 *v)
                                  "merge the PowerShell scripts into fewer inputs");
         memcpy(v->ps[v->n_ps++], v->content, sizeof v->content);
     } else if (has && ecsb_strcaseeq(v->task, "executeScript")) {
+        bool batch = ecsb_strcaseeq(v->type, "batch");
         char reason[160];
-        if (ecsb_strcaseeq(v->type, "batch"))
+        if (batch)
             snprintf(reason, sizeof reason, "not an ECS setting: left for cmd to run (EC2Launch v2 executeScript, "
                      "type: batch)");
         else
             snprintf(reason, sizeof reason, "not an ECS setting: left for EC2Launch v2 to run (executeScript, "
                      "type: %.40s)", v->type[0] ? v->type : "none");
-        list_lines(u, v->d, v->content, reason);
+        ud_list_lines(u, v->d, v->content, reason, batch ? "an executeScript of type batch" : NULL);
     }
     v->type[0] = '\0';
     v->content[0] = v->content[1] = 0;

@@ -59,6 +59,10 @@ const char *ud_find_ci(const char *s, size_t len, const char *lit);
  * (see ud_text.c), so a reader given a part reports positions of the whole document. */
 char *ud_blank_except(const char *s, size_t len, const size_t (*r)[2], size_t n);
 void ud_add_format(struct ecsb_buf *fmt, const char *name);
+/* Lists each non-blank line of d->s[r[0]..r[1]) as set nothing, with the reason. For a
+ * block cmd runs (cmd_block names it, e.g. "<script>"), an Initialize-ECSAgent in it
+ * is also a warning: it would never run. */
+void ud_list_lines(struct ud *u, const struct ud_doc *d, const size_t r[2], const char *reason, const char *cmd_block);
 bool ud_has_ec2launch_tags(const char *s, size_t len);
 
 /* Readers and decoders the forms share (each in its form's file). */

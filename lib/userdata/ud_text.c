@@ -2,6 +2,8 @@
  * and blanking a document down to one part while keeping its line numbers. */
 #include "ud.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ecsb/base/strutil.h"
@@ -88,4 +90,27 @@ void ud_add_format(struct ecsb_buf *fmt, const char *name)
     if (fmt->len)
         ecsb_buf_putc(fmt, '+');
     ecsb_buf_puts(fmt, name);
+}
+
+void ud_list_lines(struct ud *u, const struct ud_doc *d, const size_t r[2], const char *reason, const char *cmd_block)
+{
+    for (size_t i = r[0]; i < r[1];) {
+        size_t le = i;
+        while (le < r[1] && d->s[le] != '\n')
+            le++;
+        char *line = ecsb_trimmed_dup(d->s + i, le - i);
+        int ln, col;
+        ud_position(d->s, i, &ln, &col);
+        if (*line)
+            ecsb_settings_ignore(&u->ps, ln, line, reason);
+        if (cmd_block && ud_find_ci(line, strlen(line), "Initialize-ECSAgent")) {
+            char msg[700];
+            snprintf(msg, sizeof msg, "%.400s:%d: Initialize-ECSAgent inside %s: EC2Launch runs it with cmd.exe, "
+                     "not PowerShell, and ecs-bootstrap does not read it; move it into a PowerShell script",
+                     d->origin, ln, cmd_block);
+            ecsb_settings_warn(&u->ps, msg);
+        }
+        free(line);
+        i = le + 1;
+    }
 }
