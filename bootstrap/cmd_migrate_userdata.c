@@ -18,23 +18,6 @@ static const struct command_usage migrate_usage = {
     "  INI document on stdout. Warnings and the lines that set nothing go to stderr.\n",
     "  exit codes: 0 done, 2 usage, 3 the user data is invalid (the message names the place)\n"};
 
-static int read_stdin(char **data, size_t *len)
-{
-    ecsb_stdin_binary(); /* gzip user data must arrive byte for byte */
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
-        ecsb_buf_append(&b, chunk, n);
-        if (b.len > ECSB_USERDATA_MAX)
-            break; /* the parser reports the limit */
-    }
-    int bad = ferror(stdin);
-    *len = b.len;
-    *data = ecsb_buf_detach(&b);
-    return bad ? -1 : 0;
-}
-
 static void report(const struct ecsb_settings *s)
 {
     for (size_t i = 0; i < s->n_warnings; i++)
@@ -61,8 +44,8 @@ int cmd_migrate_userdata(int argc, char **argv)
     size_t len = 0;
     struct ecsb_error err = {0};
     bool from_stdin = !strcmp(path, "-");
-    if (from_stdin ? read_stdin(&data, &len) != 0 : ecsb_fs_read(path, &data, &len, &err) != ECSB_OK) {
-        fprintf(stderr, "ecs-bootstrap migrate-userdata: %s\n", from_stdin ? "cannot read stdin" : err.message);
+    if (ecsb_userdata_read(path, &data, &len, &err) != ECSB_OK) {
+        fprintf(stderr, "ecs-bootstrap migrate-userdata: %s\n", err.message);
         free(data);
         return ECSB_EXIT_BAD_INPUT;
     }

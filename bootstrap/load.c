@@ -44,18 +44,6 @@ static enum ecsb_status load_config_file(const struct load_options *o, struct ec
     return st;
 }
 
-static enum ecsb_status read_stdin(char **data, size_t *len)
-{
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0 && b.len <= ECSB_USERDATA_MAX)
-        ecsb_buf_append(&b, chunk, n);
-    *len = b.len;
-    *data = ecsb_buf_detach(&b);
-    return ECSB_OK;
-}
-
 /* User data: a file, stdin, or IMDS (where 404 means the instance has none). */
 static enum ecsb_status load_userdata(const struct load_options *o, struct ecsb_imds *imds,
                                       struct ecsb_settings *layer, struct ecsb_error *err)
@@ -64,10 +52,8 @@ static enum ecsb_status load_userdata(const struct load_options *o, struct ecsb_
     char *data = NULL;
     size_t len = 0;
     enum ecsb_status st = ECSB_OK;
-    if (o->userdata_file && !strcmp(o->userdata_file, "-")) {
-        st = read_stdin(&data, &len);
-    } else if (o->userdata_file) {
-        st = ecsb_fs_read(o->userdata_file, &data, &len, err);
+    if (o->userdata_file) {
+        st = ecsb_userdata_read(o->userdata_file, &data, &len, err);
     } else if (imds) {
         struct ecsb_buf b = ECSB_BUF_INIT;
         bool present = false;

@@ -77,6 +77,66 @@ void ecsb_buf_putc(struct ecsb_buf *b, char c)
     ecsb_buf_append(b, &c, 1);
 }
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes) and its code point, or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n, unsigned long *cp)
+{
+    size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (len == 0 || s[0] > 0xF4 || len > n)
+        return 0;
+    unsigned long c = s[0] & (0x7F >> len);
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = c << 6 | (s[i] & 0x3F);
+    }
+    static const unsigned long min[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (c < min[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0; /* overlong, out of range, or a surrogate */
+    *cp = c;
+    return len;
+}
+
+/* Characters that are valid but invisible or reorder the text around them. */
+static int disguising(unsigned long c)
+{
+    return (c >= 0x80 && c <= 0x9F) || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+           (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029 || c == 0xFEFF;
+}
+
+void ecsb_buf_put_escaped(struct ecsb_buf *b, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = u[i];
+        if (c >= 0x20 && c < 0x7F) {
+            ecsb_buf_putc(b, (char)c);
+            i++;
+            continue;
+        }
+        if (c < 0x80) {
+            const char *named = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+            if (named)
+                ecsb_buf_puts(b, named);
+            else
+                ecsb_buf_printf(b, "\\x%02X", c);
+            i++;
+            continue;
+        }
+        unsigned long cp = 0;
+        size_t len = utf8_seq(u + i, n - i, &cp);
+        if (len == 0) {
+            ecsb_buf_printf(b, "\\x%02X", c);
+            i++;
+        } else {
+            if (disguising(cp))
+                ecsb_buf_printf(b, "\\u{%04lX}", cp);
+            else
+                ecsb_buf_append(b, s + i, len);
+            i += len;
+        }
+    }
+}
+
 void ecsb_buf_vprintf(struct ecsb_buf *b, const char *fmt, va_list ap)
 {
     va_list copy;

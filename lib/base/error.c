@@ -1,5 +1,7 @@
 #include "ecsb/base/error.h"
 
+#include "ecsb/base/buf.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +39,20 @@ enum ecsb_status ecsb_error_prefix(struct ecsb_error *err, const char *fmt, ...)
     memcpy(err->message + n, old, rest);
     err->message[n + rest] = '\0';
     return err->code;
+}
+
+void ecsb_error_escape(struct ecsb_error *err)
+{
+    if (!err)
+        return;
+    struct ecsb_buf b = ECSB_BUF_INIT;
+    ecsb_buf_put_escaped(&b, err->message, strlen(err->message));
+    size_t n = b.len < sizeof err->message ? b.len : sizeof err->message - 1;
+    while (n > 0 && n < b.len && ((unsigned char)b.data[n] & 0xC0) == 0x80)
+        n--; /* never cut a UTF-8 character in two */
+    memcpy(err->message, ecsb_buf_cstr(&b), n);
+    err->message[n] = '\0';
+    ecsb_buf_free(&b);
 }
 
 void ecsb_error_clear(struct ecsb_error *err)

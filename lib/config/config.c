@@ -158,7 +158,10 @@ static void warn(struct ecsb_config *c, const char *fmt, ...)
         c->cap_warnings = c->cap_warnings ? c->cap_warnings * 2 : 8;
         c->warnings = ecsb_xrealloc(c->warnings, c->cap_warnings * sizeof *c->warnings);
     }
-    c->warnings[c->n_warnings++] = ecsb_buf_detach(&b);
+    struct ecsb_buf e = ECSB_BUF_INIT; /* warnings quote values: one printable line each */
+    ecsb_buf_put_escaped(&e, ecsb_buf_cstr(&b), b.len);
+    ecsb_buf_free(&b);
+    c->warnings[c->n_warnings++] = ecsb_buf_detach(&e);
 }
 
 /* Edit distance, capped, for "did you mean" hints on typos. */
@@ -486,8 +489,8 @@ static enum ecsb_status set_map(struct ecsb_config *c, const char *section, cons
 
 /* --- public ----------------------------------------------------------------- */
 
-enum ecsb_status ecsb_config_set(struct ecsb_config *c, const char *section, const char *key, const char *value,
-                                 const char *origin, int line, int column, struct ecsb_error *err)
+static enum ecsb_status config_set(struct ecsb_config *c, const char *section, const char *key, const char *value,
+                                   const char *origin, int line, int column, struct ecsb_error *err)
 {
     char place[600];
     format_place(place, sizeof place, origin ? origin : "", line, column);
@@ -516,6 +519,15 @@ enum ecsb_status ecsb_config_set(struct ecsb_config *c, const char *section, con
     if (index < 0)
         return unknown_key(place, section, key, err);
     return set_fixed(c, (size_t)index, value, place, make_source(origin ? origin : "", line), err);
+}
+
+enum ecsb_status ecsb_config_set(struct ecsb_config *c, const char *section, const char *key, const char *value,
+                                 const char *origin, int line, int column, struct ecsb_error *err)
+{
+    enum ecsb_status st = config_set(c, section, key, value, origin, line, column, err);
+    if (st != ECSB_OK)
+        ecsb_error_escape(err); /* messages quote the key and value */
+    return st;
 }
 
 void ecsb_config_init(struct ecsb_config *c)

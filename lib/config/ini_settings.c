@@ -137,8 +137,10 @@ enum ecsb_status ecsb_settings_from_ini(const char *text, struct ecsb_settings *
     struct ecsb_settings calls;
     ecsb_settings_init(&calls, out->origin);
     int rc = ecsb_ini_parse_string(text, collect_call, &calls);
-    if (rc > 0)
+    if (rc > 0) {
         st = syntax_error(out, &r, rc, err);
+        ecsb_error_escape(err); /* it quotes the line */
+    }
     else if (rc < 0)
         st = ecsb_error_set(err, ECSB_ERR_LIMIT, "%s: the INI reader failed (%d) -- out of memory?", out->origin, rc);
     else

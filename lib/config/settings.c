@@ -37,14 +37,18 @@ void ecsb_settings_ignore(struct ecsb_settings *s, int line, const char *text, c
     GROW(s->ignored, s->n_ignored, s->cap_ignored);
     struct ecsb_ignored_line *it = &s->ignored[s->n_ignored++];
     it->line = line;
-    it->text = ecsb_xstrdup(text);
+    struct ecsb_buf b = ECSB_BUF_INIT; /* the line is quoted in listings: one printable line */
+    ecsb_buf_put_escaped(&b, text, strlen(text));
+    it->text = ecsb_buf_detach(&b);
     it->reason = ecsb_xstrdup(reason);
 }
 
 void ecsb_settings_warn(struct ecsb_settings *s, const char *message)
 {
     GROW(s->warnings, s->n_warnings, s->cap_warnings);
-    s->warnings[s->n_warnings++] = ecsb_xstrdup(message);
+    struct ecsb_buf b = ECSB_BUF_INIT; /* warnings quote input: one printable line each */
+    ecsb_buf_put_escaped(&b, message, strlen(message));
+    s->warnings[s->n_warnings++] = ecsb_buf_detach(&b);
 }
 
 const struct ecsb_setting *ecsb_settings_find(const struct ecsb_settings *s, const char *section, const char *key)

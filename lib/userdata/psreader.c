@@ -24,6 +24,7 @@ struct tok {
     char *text;        /* decoded text (words: as written, backtick escapes applied) */
     int line, col;     /* of the token's first character */
     size_t start, end; /* byte range in the source */
+    char *live;        /* double-quoted strings with '$': live[i] = 1 where text[i] is a '$' PowerShell expands */
 };
 
 struct lexer {
@@ -61,7 +62,7 @@ static void push(struct lexer *lx, enum tok_kind kind, char *text, int line, int
         lx->cap = lx->cap ? lx->cap * 2 : 32;
         lx->toks = ecsb_xrealloc(lx->toks, lx->cap * sizeof *lx->toks);
     }
-    lx->toks[lx->n++] = (struct tok){kind, text ? text : ecsb_xstrdup(""), line, col, start, lx->pos};
+    lx->toks[lx->n++] = (struct tok){kind, text ? text : ecsb_xstrdup(""), line, col, start, lx->pos, NULL};
 }
 
 static bool at_ci(const struct lexer *lx, const char *lit)
@@ -79,6 +80,26 @@ static size_t dash_len(const char *s, size_t avail)
         ((unsigned char)s[2] >= 0x93 && (unsigned char)s[2] <= 0x95))
         return 3;
     return 0;
+}
+
+/* Length of a quote character of the kind ('\'' or '"') at pos, or 0. PowerShell takes
+ * the typographic quotes as well: U+2018..U+201B single, U+201C..U+201E double. */
+static size_t quote_len(const struct lexer *lx, char kind)
+{
+    int c = peek(lx, 0);
+    if (c == kind)
+        return 1;
+    if (c != 0xE2 || peek(lx, 1) != 0x80)
+        return 0;
+    int t = peek(lx, 2);
+    bool single = t >= 0x98 && t <= 0x9B, dbl = t >= 0x9C && t <= 0x9E;
+    return (kind == '\'' ? single : dbl) ? 3 : 0;
+}
+
+static void advance_n(struct lexer *lx, size_t n)
+{
+    while (n-- > 0 && lx->pos < lx->len)
+        advance(lx);
 }
 
 static enum ecsb_status lex_error(struct lexer *lx, int line, int col, const char *what, const char *fix)
@@ -106,17 +127,22 @@ static enum ecsb_status lex_single(struct lexer *lx)
     int line = lx->line, col = lx->col;
     size_t start = lx->pos;
     struct ecsb_buf b = ECSB_BUF_INIT;
-    advance(lx);
+    advance_n(lx, quote_len(lx, '\''));
     for (;;) {
         if (lx->pos >= lx->len) {
             ecsb_buf_free(&b);
             return lex_error(lx, line, col, "unterminated single-quoted string",
                              "close it with ' (write '' for a literal quote inside)");
         }
-        if (peek(lx, 0) == '\'') {
-            advance(lx);
-            if (peek(lx, 0) != '\'')
+        size_t q = quote_len(lx, '\'');
+        if (q) { /* a doubled quote is one literal quote */
+            advance_n(lx, q);
+            size_t q2 = quote_len(lx, '\'');
+            if (!q2)
                 break;
+            ecsb_buf_append(&b, lx->s + lx->pos, q2);
+            advance_n(lx, q2);
+            continue;
         }
         ecsb_buf_putc(&b, lx->s[lx->pos]);
         advance(lx);
@@ -125,31 +151,53 @@ static enum ecsb_status lex_single(struct lexer *lx)
     return ECSB_OK;
 }
 
+/* Marks text[at] as a '$' PowerShell expands (not one escaped with a backtick). */
+static void mark_live(struct ecsb_buf *live, size_t at)
+{
+    while (live->len < at)
+        ecsb_buf_putc(live, 0);
+    ecsb_buf_putc(live, 1);
+}
+
 static enum ecsb_status lex_double(struct lexer *lx)
 {
     int line = lx->line, col = lx->col;
     size_t start = lx->pos;
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    advance(lx);
+    struct ecsb_buf b = ECSB_BUF_INIT, live = ECSB_BUF_INIT;
+    advance_n(lx, quote_len(lx, '"'));
     for (;;) {
         int c = peek(lx, 0);
+        size_t q = quote_len(lx, '"');
         if (c < 0) {
             ecsb_buf_free(&b);
+            ecsb_buf_free(&live);
             return lex_error(lx, line, col, "unterminated double-quoted string",
                              "close it with \" (write `\" or \"\" for a literal quote inside)");
         }
-        if (c == '"') {
-            advance(lx);
-            if (peek(lx, 0) != '"')
+        if (q) { /* a doubled quote is one literal quote */
+            advance_n(lx, q);
+            size_t q2 = quote_len(lx, '"');
+            if (!q2)
                 break;
-        } else if (c == '`' && lx->pos + 1 < lx->len) {
+            ecsb_buf_append(&b, lx->s + lx->pos, q2);
+            advance_n(lx, q2);
+            continue;
+        }
+        if (c == '`' && lx->pos + 1 < lx->len) {
             advance(lx);
             c = backtick_escape(peek(lx, 0));
+        } else if (c == '$') {
+            mark_live(&live, b.len);
         }
         ecsb_buf_putc(&b, (char)c);
         advance(lx);
     }
+    while (live.len && live.len < b.len)
+        ecsb_buf_putc(&live, 0); /* as long as the text */
     push(lx, T_STRING, ecsb_buf_detach(&b), line, col, start);
+    if (live.len)
+        lx->toks[lx->n - 1].live = ecsb_buf_detach(&live);
+    ecsb_buf_free(&live);
     return ECSB_OK;
 }
 
@@ -275,69 +323,79 @@ static void lex_word(struct lexer *lx)
     push(lx, T_WORD, ecsb_buf_detach(&b), line, col, start);
 }
 
-static enum ecsb_status lex_all(struct lexer *lx)
+/* Blanks, line continuations and comments at pos: skipped. True when one was. */
+static bool skip_trivia(struct lexer *lx, enum ecsb_status *st)
+{
+    int c = peek(lx, 0);
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == 0) {
+        advance(lx);
+    } else if (at_continuation(lx)) {
+        while (peek(lx, 0) != '\n' && lx->pos < lx->len)
+            advance(lx);
+        if (lx->pos < lx->len)
+            advance(lx);
+    } else if (c == '<' && peek(lx, 1) == '#') {
+        *st = lex_block_comment(lx);
+    } else if (c == '#') {
+        while (lx->pos < lx->len && peek(lx, 0) != '\n')
+            advance(lx);
+    } else {
+        return false;
+    }
+    return true;
+}
+
+static bool lex_punct(struct lexer *lx)
 {
     static const struct { char c; enum tok_kind kind; } punct[] = {
         {'(', T_LPAREN}, {')', T_RPAREN}, {',', T_COMMA}, {'=', T_EQUALS},
         {';', T_SEP}, {'\n', T_SEP}, {'{', T_LBRACE}, {'}', T_RBRACE}, {'|', T_SEP},
     };
-    enum ecsb_status st = ECSB_OK;
-    while (st == ECSB_OK && lx->pos < lx->len) {
-        int c = peek(lx, 0);
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v' || c == 0) {
+    int c = peek(lx, 0);
+    for (size_t i = 0; i < sizeof punct / sizeof punct[0]; i++) {
+        if (punct[i].c == c) {
+            int line = lx->line, col = lx->col;
+            size_t start = lx->pos;
             advance(lx);
-            continue;
+            push(lx, punct[i].kind, ecsb_xstrndup(lx->s + start, 1), line, col, start);
+            return true;
         }
-        if (at_continuation(lx)) {
-            while (peek(lx, 0) != '\n' && lx->pos < lx->len)
-                advance(lx);
-            if (lx->pos < lx->len)
-                advance(lx);
-            continue;
-        }
-        if (c == '<' && peek(lx, 1) == '#') {
-            st = lex_block_comment(lx);
-            continue;
-        }
-        if (c == '#') {
-            while (lx->pos < lx->len && peek(lx, 0) != '\n')
-                advance(lx);
-            continue;
-        }
-        if (c == '<' && lex_tag(lx))
-            continue;
-        if (c == '@' && (peek(lx, 1) == '"' || peek(lx, 1) == '\'')) {
-            st = lex_here(lx);
-            continue;
-        }
-        if (c == '\'') {
-            st = lex_single(lx);
-            continue;
-        }
-        if (c == '"') {
-            st = lex_double(lx);
-            continue;
-        }
-        bool done = false;
-        for (size_t i = 0; i < sizeof punct / sizeof punct[0] && !done; i++) {
-            if (punct[i].c == c) {
-                int line = lx->line, col = lx->col;
-                size_t start = lx->pos;
-                advance(lx);
-                push(lx, punct[i].kind, ecsb_xstrndup(lx->s + start, 1), line, col, start);
-                done = true;
-            }
-        }
-        if (!done)
-            lex_word(lx);
     }
+    return false;
+}
+
+/* One token at pos (no blanks or comments there). */
+static enum ecsb_status lex_token(struct lexer *lx)
+{
+    int c = peek(lx, 0);
+    if (c == '<' && lex_tag(lx))
+        return ECSB_OK;
+    if (c == '@' && (peek(lx, 1) == '"' || peek(lx, 1) == '\''))
+        return lex_here(lx);
+    if (quote_len(lx, '\''))
+        return lex_single(lx);
+    if (quote_len(lx, '"'))
+        return lex_double(lx);
+    if (!lex_punct(lx))
+        lex_word(lx);
+    return ECSB_OK;
+}
+
+static enum ecsb_status lex_all(struct lexer *lx)
+{
+    enum ecsb_status st = ECSB_OK;
+    while (st == ECSB_OK && lx->pos < lx->len)
+        if (!skip_trivia(lx, &st))
+            st = lex_token(lx);
     return st;
 }
 
 static void free_toks(struct tok *toks, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         free(toks[i].text);
+        free(toks[i].live);
+    }
     free(toks);
 }
 
@@ -356,6 +414,8 @@ struct reader {
     struct var *vars;
     size_t n_vars;
     int brace_depth;
+    char **owned; /* expanded strings, freed with the reader */
+    size_t n_owned;
 };
 
 static enum ecsb_status fail_at(struct reader *r, const struct tok *t, const char *fmt, ...)
@@ -418,12 +478,101 @@ static bool is_var(const struct tok *t)
     return t->kind == T_WORD && t->text[0] == '$' && t->text[1];
 }
 
+/* A variable name without its scope ("script:x" -> "x"); "env:" is kept (not ours to know). */
+static const char *unscoped(const char *name)
+{
+    static const char *const scopes[] = {"script:", "global:", "local:", "private:", "using:"};
+    for (size_t i = 0; i < sizeof scopes / sizeof scopes[0]; i++)
+        if (ecsb_starts_with_ci(name, scopes[i]))
+            return name + strlen(scopes[i]);
+    return name;
+}
+
 static const struct var *find_var(const struct reader *r, const char *name)
 {
     for (size_t i = r->n_vars; i-- > 0;)
-        if (ecsb_strcaseeq(r->vars[i].name, name))
+        if (ecsb_strcaseeq(unscoped(r->vars[i].name), unscoped(name)))
             return &r->vars[i];
     return NULL;
+}
+
+static bool name_char(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* End of the variable name after the '$' at s[i] ($name, $scope:name, ${name}); the
+ * name is s[*from..*to). Returns i + 1 when no name follows (a literal '$'). */
+static size_t var_ref(const char *s, size_t i, size_t *from, size_t *to)
+{
+    size_t j = i + 1;
+    if (s[j] == '{') {
+        const char *close = strchr(s + j, '}');
+        if (!close)
+            return i + 1;
+        *from = j + 1, *to = (size_t)(close - s);
+        return *to + 1;
+    }
+    while (name_char((unsigned char)s[j]))
+        j++;
+    if (s[j] == ':' && j > i + 1 && name_char((unsigned char)s[j + 1])) { /* $env:X, $script:x */
+        for (j++; name_char((unsigned char)s[j]);)
+            j++;
+    }
+    *from = i + 1, *to = j;
+    return j;
+}
+
+/* The value PowerShell puts in a string for variable `name`, or NULL when it cannot be known here. */
+static const char *var_text(const struct reader *r, const char *name)
+{
+    if (ecsb_strcaseeq(unscoped(name), "true"))
+        return "True";
+    if (ecsb_strcaseeq(unscoped(name), "false"))
+        return "False";
+    if (ecsb_strcaseeq(unscoped(name), "null"))
+        return "";
+    const struct var *v = ecsb_starts_with_ci(name, "env:") ? NULL : find_var(r, name);
+    return v ? v->value : NULL;
+}
+
+/* A double-quoted string with its variables expanded as PowerShell expands them:
+ * "$TRUE" -> True, "prefix-$name" with $name assigned a literal earlier. What only the
+ * running script knows ($env:X, $(...), a variable not assigned a literal) is an error
+ * that names it. */
+static const char *expand(struct reader *r, const struct tok *t, enum ecsb_status *st)
+{
+    const char *s = t->text;
+    size_t n = strlen(s);
+    struct ecsb_buf b = ECSB_BUF_INIT;
+    for (size_t i = 0; i < n;) {
+        size_t from = 0, to = 0, end = t->live[i] ? var_ref(s, i, &from, &to) : i + 1;
+        if (end == i + 1 && !(t->live[i] && s[i + 1] == '(')) {
+            ecsb_buf_putc(&b, s[i++]);
+            continue;
+        }
+        char *name = s[i + 1] == '(' ? NULL : ecsb_xstrndup(s + from, to - from);
+        const char *v = name ? var_text(r, name) : NULL;
+        if (!v) {
+            /* Names the variable, never the string: it may hold a secret. */
+            *st = name ? fail_at(r, t, "the double-quoted string uses $%s, which %s; write the value itself, or "
+                                       "use single quotes to keep '$' as written", name,
+                                 ecsb_starts_with_ci(name, "env:") ? "is only known when the script runs"
+                                                                   : "is not assigned a literal value earlier in "
+                                                                     "the user data")
+                       : fail_at(r, t, "the double-quoted string uses a subexpression $(...), which is only known "
+                                       "when the script runs; write the value itself");
+            free(name);
+            ecsb_buf_free(&b);
+            return NULL;
+        }
+        ecsb_buf_puts(&b, v);
+        free(name);
+        i = end;
+    }
+    r->owned = ecsb_xrealloc(r->owned, (r->n_owned + 1) * sizeof *r->owned);
+    r->owned[r->n_owned] = ecsb_buf_detach(&b);
+    return r->owned[r->n_owned++];
 }
 
 /* A value token's text: strings and words as written, $true/$false as true/false,
@@ -432,7 +581,7 @@ static const char *value_of(struct reader *r, const struct tok *t, enum ecsb_sta
 {
     *st = ECSB_OK;
     if (t->kind == T_STRING)
-        return t->text;
+        return t->live ? expand(r, t, st) : t->text;
     if (t->kind != T_WORD) {
         *st = fail_at(r, t, "expected a value, found '%s'; write the value after the parameter", t->text);
         return NULL;
@@ -562,9 +711,6 @@ static enum ecsb_status init_param(struct reader *r, const struct tok *toks, siz
         return fail_at(r, pt, "-%s needs a value; write e.g. -%s 'value'", p->name, p->name);
     if (p->kind == P_JSON_ARRAY && (st = check_json_array(r, p, vt ? vt : pt, value)) != ECSB_OK)
         return st;
-    if (vt && vt->kind == T_STRING && strchr(value, '$') && r->src[vt->start] == '"')
-        warn_at(r, vt, "the value of -%s contains '$', which PowerShell would expand inside double quotes; "
-                       "it is kept literally", p->name);
     if (ecsb_settings_find(r->out, p->section, p->key))
         warn_at(r, pt, "-%s is given more than once; the last one is used", p->name);
     ecsb_settings_add(r->out, p->section, p->key, value, line, col);
@@ -669,10 +815,16 @@ static void assignment(struct reader *r, const struct tok *toks, size_t n)
                "section");
         return;
     }
-    if (n == 3 && (toks[2].kind == T_STRING || (toks[2].kind == T_WORD && toks[2].text[0] != '$'))) {
+    enum ecsb_status st = ECSB_OK;
+    const char *value = n == 3 && toks[2].kind == T_STRING ? value_of(r, &toks[2], &st) : NULL;
+    if (n == 3 && toks[2].kind == T_WORD && toks[2].text[0] != '$')
+        value = toks[2].text;
+    if (st != ECSB_OK)
+        ecsb_error_clear(r->err); /* not a literal: the variable stays unknown, uses of it say so */
+    if (value) {
         r->vars = ecsb_xrealloc(r->vars, (r->n_vars + 1) * sizeof *r->vars);
         r->vars[r->n_vars].name = ecsb_xstrdup(name);
-        r->vars[r->n_vars].value = ecsb_xstrdup(toks[2].text);
+        r->vars[r->n_vars].value = ecsb_xstrdup(value);
         r->n_vars++;
         ignore(r, &toks[0], &toks[n - 1], "script variable: not an ECS setting; its value is used where "
                                           "Initialize-ECSAgent or SetEnvironmentVariable refers to it");
@@ -733,16 +885,21 @@ enum ecsb_status ecsb_psreader_parse(const char *text, size_t len, const char *o
     struct ecsb_settings tmp;
     ecsb_settings_init(&tmp, out->origin);
     enum ecsb_status st = lex_all(&lx);
-    struct reader r = {text, lx.origin, &tmp, err, NULL, 0, 0};
+    struct reader r = {text, lx.origin, &tmp, err, NULL, 0, 0, NULL, 0};
     if (st == ECSB_OK)
         st = run_statements(&r, lx.toks, lx.n);
     if (st == ECSB_OK)
         ecsb_settings_append(out, &tmp);
+    else
+        ecsb_error_escape(err); /* messages quote the script */
     for (size_t i = 0; i < r.n_vars; i++) {
         free(r.vars[i].name);
         free(r.vars[i].value);
     }
     free(r.vars);
+    for (size_t i = 0; i < r.n_owned; i++)
+        free(r.owned[i]);
+    free(r.owned);
     free_toks(lx.toks, lx.n);
     ecsb_settings_free(&tmp);
     return st;

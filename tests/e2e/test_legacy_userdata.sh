@@ -10,6 +10,8 @@ cat >"$UD" <<'PS'
 [Environment]::SetEnvironmentVariable("ECS_CONTAINER_START_TIMEOUT", "15m", "Machine")
 [System.Environment]::SetEnvironmentVariable("ECS_IMAGE_PULL_BEHAVIOR", "prefer-cached", [System.EnvironmentVariableTarget]::Machine)
 Write-Host "Joining the cluster"
+[Environment]::SetEnvironmentVariable("ECS_ENABLE_CONTAINER_METADATA", "$TRUE", "Machine")
+Add-MpPreference -ExclusionPath “C:\ProgramData\docker"
 Import-Module ECSTools
 Initialize-ECSAgent –Cluster "e2e-legacy" `
   -EnableTaskIAMRole `
@@ -40,6 +42,8 @@ check "env file: Machine-scope SetEnvironmentVariable kept (ECS_CONTAINER_START_
   grep -qx 'ECS_CONTAINER_START_TIMEOUT=15m' "$H/ecs.config"
 check "env file: [System.EnvironmentVariableTarget]::Machine form kept (ECS_IMAGE_PULL_BEHAVIOR)" \
   grep -qx 'ECS_IMAGE_PULL_BEHAVIOR=prefer-cached' "$H/ecs.config"
+check "env file: \"\$TRUE\" in double quotes expands as PowerShell does (ECS_ENABLE_CONTAINER_METADATA=True)" \
+  grep -qx 'ECS_ENABLE_CONTAINER_METADATA=True' "$H/ecs.config"
 check_eq "status file: result ok, os_family WINDOWS_SERVER_2019_FULL" \
   "$(jq -r '"\(.result) \(.os_family)"' "$H/status.json")" "ok WINDOWS_SERVER_2019_FULL"
 

@@ -147,6 +147,25 @@ if [ -w "$(dirname "$(dirname "$DEFAULT_STATUS")")" ]; then
   [ "$had_status" = 1 ] || { rm -f "$DEFAULT_STATUS"; rmdir "$(dirname "$DEFAULT_STATUS")" 2>/dev/null; }
 fi
 
+# --- user data on stdin and its size limit -------------------------------------------
+gzip -c userdata/examples/ini.txt >"$tmp/ud.gz"
+"$B" plan --json --userdata - "${HOST[@]}" <"$tmp/ud.gz" >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect "plan --userdata - with gzip on stdin" "0 windows-prod" "$rc $(jqv .agent_environment.ECS_CLUSTER)"
+# An endless stream is refused after the limit, not read to the end (timeout: a hang fails).
+start=$(date +%s)
+timeout 20 bash -c "yes | '$B' plan --userdata - ${HOST[*]@Q}" >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect "yes | plan --userdata - exits 3" 3 "$rc"
+expect "yes | plan --userdata -: refused within seconds" 1 "$(( $(date +%s) - start < 10 ))"
+grep -q "stdin: user data larger than 65536 bytes" "$tmp/err" && ok || bad "endless stdin: message: $(head -c 300 "$tmp/err")"
+# A large file is refused by its size: peak memory stays far below the file's 50 MB.
+head -c 50000000 /dev/zero >"$tmp/big"
+/usr/bin/time -f '%M' -o "$tmp/rss" "$B" plan --userdata "$tmp/big" "${HOST[@]}" >"$tmp/out" 2>"$tmp/err"; rc=$?
+expect "plan --userdata 50 MB file exits 3" 3 "$rc"
+grep -q "big: user data larger than 65536 bytes" "$tmp/err" && ok || bad "50 MB file: message: $(head -c 300 "$tmp/err")"
+expect "50 MB file: peak RSS under 20 MB" 1 "$(( $(cat "$tmp/rss" | tail -n 1) < 20000 ))"
+run_rc migrate-userdata - <"$tmp/big"
+expect "migrate-userdata - refuses 50 MB on stdin" 3 "$rc"
+
 # --- every user-data example ------------------------------------------------------
 for f in userdata/examples/*; do
   [ -f "$f" ] || continue

@@ -45,6 +45,22 @@ for host in "20348|Server Core|WINDOWS_SERVER_2022_CORE" "17763|Server|WINDOWS_S
     fi
   done
 done
+# gzip user data through stdin: the bytes must arrive unchanged (text mode would turn
+# CR LF into LF and stop at ^Z). The gzip stream is chosen to contain both.
+python3 - "$ROOT/userdata/examples/ini.txt" "$T/ud.gz" <<'PY'
+import gzip, sys
+text = open(sys.argv[1], "rb").read()
+for n in range(100000):
+    z = gzip.compress(text + b"; pad %d\n" % n, mtime=0)
+    if b"\x1a" in z and b"\r\n" in z:
+        open(sys.argv[2], "wb").write(z)
+        break
+PY
+got=$(wine "$WIN" plan --userdata - --json <"$T/ud.gz" 2>"$T/win.err" | tr -d '\r' | jq -r .agent_environment.ECS_CLUSTER 2>/dev/null)
+[ "$got" = windows-prod ] && ok "plan --userdata - with gzip (CR LF and ^Z inside) on stdin" \
+  || bad "plan --userdata - with gzip on stdin: got '$got': $(head -c 300 "$T/win.err")"
+got=$(wine "$WIN" migrate-userdata - <"$T/ud.gz" 2>"$T/win.err" | tr -d '\r' | grep -c '^name = windows-prod')
+[ "$got" = 1 ] && ok "migrate-userdata - with gzip on stdin" || bad "migrate-userdata - with gzip: $(head -c 300 "$T/win.err")"
 win migrate-userdata "$ROOT/userdata/examples/legacy-full.ps1" >"$T/win.ini"
 "$POSIX" migrate-userdata "$ROOT/userdata/examples/legacy-full.ps1" >"$T/posix.ini" 2>/dev/null
 cmp -s "$T/win.ini" "$T/posix.ini" && ok "migrate-userdata: same INI from both builds" || bad "migrate-userdata differs"

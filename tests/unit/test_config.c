@@ -449,6 +449,20 @@ TEST(docs_list_every_key_with_its_default)
     free(doc);
 }
 
+/* A rejected value is quoted escaped: a byte that is not UTF-8 shows as \xHH. */
+TEST(rejected_values_are_quoted_escaped)
+{
+    struct ecsb_config c;
+    struct ecsb_error err;
+    ecsb_config_init(&c);
+    CHECK_INT_EQ(set1(&c, "agent", "task_eni", "ye\xFFs", &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "'ye\\xFFs' is not accepted");
+    CHECK(strchr(err.message, '\xFF') == NULL);
+    CHECK_INT_EQ(set1(&c, "cluster", "name", "a\x1b[0mb", &err), ECSB_ERR_INVALID);
+    CHECK(strchr(err.message, '\x1b') == NULL);
+    ecsb_config_free(&c);
+}
+
 int main(void)
 {
     RUN(defaults_and_default_sources);
@@ -465,5 +479,6 @@ int main(void)
     RUN(ini_file_end_to_end_places);
     RUN(only_lists_span_lines);
     RUN(docs_list_every_key_with_its_default);
+        RUN(rejected_values_are_quoted_escaped);
     return check_summary();
 }

@@ -176,6 +176,17 @@ TEST(settings_refuse_lines_the_reader_would_cut)
     free(text);
 }
 
+/* An INI syntax error quotes the line escaped. */
+TEST(settings_errors_quote_the_line_escaped)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err = {0};
+    ecsb_settings_init(&s, "baked.ini");
+    CHECK_INT_EQ(ecsb_settings_from_ini("[cluster]\nna\x1bme\xC3\n", &s, &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "baked.ini:2: 'na\\x1Bme\\xC3' has no '=' or ':'");
+    ecsb_settings_free(&s);
+}
+
 int main(void)
 {
     RUN(backend_follows_the_dialect);
@@ -185,5 +196,6 @@ int main(void)
     RUN(settings_carry_values_and_positions);
     RUN(settings_errors_name_line_and_fix);
     RUN(settings_refuse_lines_the_reader_would_cut);
+        RUN(settings_errors_quote_the_line_escaped);
     return check_summary();
 }

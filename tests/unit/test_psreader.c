@@ -231,6 +231,94 @@ TEST(stray_bytes_always_make_progress)
     ecsb_settings_free(&s);
 }
 
+/* Errors and warnings quoting the script escape what a terminal would act on. */
+TEST(messages_escape_control_and_non_utf8_bytes)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("Initialize-ECSAgent -EnableTaskENI:\"\x1b[2J\xFF\"\n", &s, &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "not '\\x1B[2J\\xFF'");
+    CHECK(strchr(err.message, '\xFF') == NULL);
+    ecsb_settings_free(&s);
+    CHECK_INT_EQ(parse("Initialize-ECSAgent -EnableTaskENI:\"on`noff\x1b\"\n", &s, &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "not 'on\\noff\\x1B'");
+    ecsb_settings_free(&s);
+    CHECK_INT_EQ(parse("Initialize-ECSAgent -Cluster c \"\xE2\x80\xAEpositional\"\n", &s, &err), ECSB_OK);
+    CHECK_INT_EQ(count_warnings_containing(&s, "argument '\\u{202E}positional'"), 1);
+    ecsb_settings_free(&s);
+    /* Listed lines too: a statement continued over two lines, a terminal escape in it. */
+    CHECK_INT_EQ(parse("Write-Host `\n  '\x1b]0;owned\x07'\n", &s, &err), ECSB_OK);
+    CHECK_INT_EQ(s.n_ignored, 1);
+    if (s.n_ignored)
+        CHECK_STR_EQ(s.ignored[0].text, "Write-Host `\\n  '\\x1B]0;owned\\x07'");
+    ecsb_settings_free(&s);
+}
+
+/* Inside double quotes PowerShell expands variables: $TRUE is True, a variable
+ * assigned a literal earlier is its value; what only the running script knows is an
+ * error naming it. Backtick-escaped '$' and single quotes keep '$' as written. */
+TEST(double_quoted_variables_expand_as_powershell_does)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("[Environment]::SetEnvironmentVariable(\"ECS_ENABLE_CONTAINER_METADATA\", \"$TRUE\", \"Machine\")\n"
+                       "[Environment]::SetEnvironmentVariable(\"ECS_DISABLE_PRIVILEGED\", \"$false\", \"Machine\")\n"
+                       "$clusterName = 'prod'\n$env = \"dev\"\n$script:suffix = \"$env-1\"\n"
+                       "Initialize-ECSAgent -Cluster \"$clusterName-${env}_$suffix\"\n"
+                       "[Environment]::SetEnvironmentVariable(\"ECS_LOGLEVEL\", \"`$TRUE $ 5 $\", \"Machine\")\n"
+                       "[Environment]::SetEnvironmentVariable(\"ECS_A\", '$TRUE', \"Machine\")\n"
+                       "[Environment]::SetEnvironmentVariable(\"ECS_$($clusterName)\", \"x\", 'Process')\n",
+                       &s, &err), ECSB_OK);
+    CHECK_STR_EQ(val(&s, "environment", "ECS_ENABLE_CONTAINER_METADATA"), "True");
+    CHECK_STR_EQ(val(&s, "environment", "ECS_DISABLE_PRIVILEGED"), "False");
+    CHECK_STR_EQ(val(&s, "cluster", "name"), "prod-dev_dev-1");
+    CHECK_STR_EQ(val(&s, "environment", "ECS_LOGLEVEL"), "$TRUE $ 5 $");
+    CHECK_STR_EQ(val(&s, "environment", "ECS_A"), "$TRUE");
+    CHECK_INT_EQ(count_warnings_containing(&s, "'$'"), 0);
+    ecsb_settings_free(&s);
+    static const struct { const char *ps, *want; } bad[] = {
+        {"Initialize-ECSAgent -Cluster \"$env:COMPUTERNAME\"\n", "ud.ps1:1:30: the double-quoted string uses "
+                                                                  "$env:COMPUTERNAME, which is only known when the script runs"},
+        {"Initialize-ECSAgent -Cluster \"c-$(Get-Date)\"\n", "uses a subexpression $(...)"},
+        {"Initialize-ECSAgent -Cluster \"$nobody\"\n", "uses $nobody, which is not assigned a literal value"},
+        {"[Environment]::SetEnvironmentVariable('ECS_ENGINE_AUTH_DATA', \"{`\"p`\":`\"s3cr$t`\"}\", 'Machine')\n",
+         "uses $t, which is not assigned"},
+        {"$a = \"x-$(hostname)\"\nInitialize-ECSAgent -Cluster $a\n", "ud.ps1:2:30: $a is not assigned a literal"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT_EQ(parse(bad[i].ps, &s, &err), ECSB_ERR_INVALID);
+        CHECK_CONTAINS(err.message, bad[i].want);
+        CHECK(strstr(err.message, "s3cr") == NULL); /* the string itself is never quoted */
+        ecsb_settings_free(&s);
+    }
+}
+
+/* Typographic quotes copied from documents are quotes to PowerShell, and to us. */
+TEST(curly_quotes_are_quotes)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("Add-MpPreference -ExclusionPath \xE2\x80\x9C" "C:\\ProgramData\\docker\"\n"
+                       "Initialize-ECSAgent -Cluster \xE2\x80\x98prod\xE2\x80\x99 -LoggingDrivers "
+                       "\xE2\x80\x9A[\"json-file\"]\xE2\x80\x9B\n"
+                       "[Environment]::SetEnvironmentVariable(\xE2\x80\x9E" "ECS_X\xE2\x80\x9D, \xE2\x80\x9C$TRUE\xE2\x80\x9D, "
+                       "'Machine')\n"
+                       "[Environment]::SetEnvironmentVariable('ECS_Y', \xE2\x80\x98it\xE2\x80\x99\xE2\x80\x99s\xE2\x80\x99, "
+                       "'Machine')\n",
+                       &s, &err), ECSB_OK);
+    CHECK_STR_EQ(val(&s, "cluster", "name"), "prod");
+    const struct ecsb_setting *c = ecsb_settings_find(&s, "cluster", "name");
+    CHECK_INT_EQ(c ? c->line : 0, 2);
+    CHECK_STR_EQ(val(&s, "agent", "logging_drivers"), "[\"json-file\"]");
+    CHECK_STR_EQ(val(&s, "environment", "ECS_X"), "True");
+    CHECK_STR_EQ(val(&s, "environment", "ECS_Y"), "it\xE2\x80\x99s");
+    CHECK_INT_EQ(s.n_ignored, 1); /* Add-MpPreference, read as one statement */
+    ecsb_settings_free(&s);
+    CHECK_INT_EQ(parse("Initialize-ECSAgent -Cluster \xE2\x80\x9Cprod\n", &s, &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "ud.ps1:1:30: unterminated double-quoted string");
+    ecsb_settings_free(&s);
+}
+
 int main(void)
 {
     RUN(stray_bytes_always_make_progress);
@@ -244,5 +332,8 @@ int main(void)
     RUN(unknown_parameters_and_positionals_warn);
     RUN(errors_name_the_place_and_the_fix);
     RUN(inside_a_block_warns);
+        RUN(messages_escape_control_and_non_utf8_bytes);
+        RUN(double_quoted_variables_expand_as_powershell_does);
+    RUN(curly_quotes_are_quotes);
     return check_summary();
 }

@@ -272,6 +272,78 @@ TEST(mime_base64_part_and_errors)
     ecsb_buf_free(&doc);
 }
 
+/* levels multipart documents, one inside the other; the innermost holds an INI part
+ * (cluster.name = deep) and a PowerShell part; each level also has a cloud-config part. */
+static void nested_mime(struct ecsb_buf *doc, int level, int levels)
+{
+    ecsb_buf_printf(doc, "Content-Type: multipart/mixed; boundary=\"b%d\"\n\n--b%d\n", level, level);
+    if (level == levels)
+        ecsb_buf_puts(doc, "Content-Type: text/x-ecs-bootstrap\n\n[cluster]\nname = deep\n--b");
+    else
+        nested_mime(doc, level + 1, levels);
+    if (level == levels)
+        ecsb_buf_printf(doc, "%d\nContent-Type: text/x-powershell\n\nInitialize-ECSAgent -Cluster ps -EnableTaskENI\n--b",
+                        level);
+    else
+        ecsb_buf_printf(doc, "\n--b");
+    ecsb_buf_printf(doc, "%d\nContent-Type: text/cloud-config\n\nruncmd: []\n--b%d--\n", level, level);
+}
+
+static int line_of(const char *doc, const char *needle)
+{
+    const char *at = strstr(doc, needle);
+    int line = 1;
+    for (const char *p = doc; at && p < at; p++)
+        line += *p == '\n';
+    return at ? line : -1;
+}
+
+/* Nested multipart is read recursively (it used to be read as PowerShell, and the
+ * instance joined cluster "default"); deeper than the limit is refused by name. */
+TEST(mime_nested_parts_are_read_recursively)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    static const int ok_levels[] = {2, 3, ECSB_USERDATA_MAX_DEPTH};
+    for (size_t i = 0; i < sizeof ok_levels / sizeof ok_levels[0]; i++) {
+        struct ecsb_buf doc = ECSB_BUF_INIT;
+        nested_mime(&doc, 1, ok_levels[i]);
+        CHECK_INT_EQ(parse(doc.data, &s, &err), ECSB_OK);
+        CHECK_STR_EQ(s.format, "mime");
+        const struct ecsb_setting *c = ecsb_settings_find(&s, "cluster", "name");
+        CHECK_STR_EQ(c ? c->value : NULL, "deep"); /* the INI part wins over PowerShell */
+        CHECK_INT_EQ(c ? c->line : 0, line_of(doc.data, "name = deep"));
+        CHECK_STR_EQ(val(&s, "agent", "task_eni"), "true");
+        const struct ecsb_setting *eni = ecsb_settings_find(&s, "agent", "task_eni");
+        CHECK_INT_EQ(eni ? eni->line : 0, line_of(doc.data, "Initialize-ECSAgent"));
+        CHECK_INT_EQ(s.n_ignored, (size_t)ok_levels[i]); /* one cloud-config part per level */
+        CHECK_INT_EQ(s.n_warnings, 1);                  /* -Cluster ps overridden by the INI part */
+        ecsb_settings_free(&s);
+        ecsb_buf_free(&doc);
+    }
+    struct ecsb_buf doc = ECSB_BUF_INIT;
+    nested_mime(&doc, 1, ECSB_USERDATA_MAX_DEPTH + 1); /* its PowerShell part is one level too deep */
+    CHECK_INT_EQ(parse(doc.data, &s, &err), ECSB_ERR_LIMIT);
+    CHECK_CONTAINS(err.message, "MIME part 2 (text/x-powershell) is nested deeper than 6 levels");
+    CHECK_INT_EQ(s.count, 0);
+    ecsb_settings_free(&s);
+    ecsb_buf_reset(&doc);
+    nested_mime(&doc, 1, ECSB_USERDATA_MAX_DEPTH + 2);
+    CHECK_INT_EQ(parse(doc.data, &s, &err), ECSB_ERR_LIMIT);
+    char where[128];
+    snprintf(where, sizeof where, "user data:%d:1: MIME part 1 (multipart/mixed) is nested deeper than %d",
+             line_of(doc.data, "boundary=\"b8\""), ECSB_USERDATA_MAX_DEPTH);
+    CHECK_CONTAINS(err.message, where);
+    CHECK_INT_EQ(s.count, 0);
+    ecsb_settings_free(&s);
+    ecsb_buf_free(&doc);
+    /* A nested multipart part without a boundary is an error at its header, not PowerShell. */
+    CHECK_INT_EQ(parse("Content-Type: multipart/mixed; boundary=a\n\n--a\nContent-Type: multipart/mixed\n\n"
+                       "--b\n\nx\n--b--\n--a--\n", &s, &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "user data:4:1: the multipart Content-Type has no usable boundary");
+    ecsb_settings_free(&s);
+}
+
 TEST(example_files_parse_to_expected_settings)
 {
     struct ecsb_settings s;
@@ -412,6 +484,69 @@ TEST(launch_template_snippet_carries_user_data)
     free(text);
 }
 
+static int ignored_with(const struct ecsb_settings *s, int line, const char *reason)
+{
+    int n = 0;
+    for (size_t i = 0; i < s->n_ignored; i++)
+        n += s->ignored[i].line == line && strstr(s->ignored[i].reason, reason) != NULL;
+    return n;
+}
+
+/* EC2Launch runs <script> with cmd: its lines are listed as left for cmd, never read
+ * as PowerShell; <powershell> lines stay PowerShell's. */
+TEST(ec2launch_script_blocks_are_cmd)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("<script>\necho hi > C:\\hi.txt\nInitialize-ECSAgent -Cluster wrong\n</script>\n"
+                       "<powershell>\nInitialize-ECSAgent -Cluster right\nWrite-Host x\n</powershell>\n", &s, &err),
+                 ECSB_OK);
+    CHECK_STR_EQ(s.format, "ec2launch");
+    CHECK_STR_EQ(val(&s, "cluster", "name"), "right");
+    CHECK_INT_EQ(ignored_with(&s, 2, "left for cmd to run"), 1);
+    CHECK_INT_EQ(ignored_with(&s, 3, "left for cmd to run"), 1);
+    CHECK_INT_EQ(ignored_with(&s, 7, "left for PowerShell to run"), 1);
+    CHECK_INT_EQ(s.n_warnings, 1);
+    if (s.n_warnings)
+        CHECK_CONTAINS(s.warnings[0], "user data:3: Initialize-ECSAgent inside <script>");
+    ecsb_settings_free(&s);
+    CHECK_INT_EQ(parse("<script>\necho hi\n", &s, &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "user data:1:1: <script> is not closed; end the cmd block with </script>");
+    ecsb_settings_free(&s);
+}
+
+/* EC2Launch v2 YAML: powershell scripts are read, batch scripts are cmd's, other tasks EC2Launch's. */
+TEST(ec2launch_v2_yaml_tasks_by_type)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    size_t len;
+    char *doc = read_example("ec2launch-v2.yaml", &len);
+    CHECK(doc != NULL);
+    if (!doc)
+        return;
+    CHECK_INT_EQ(parse_n(doc, len, &s, &err), ECSB_OK);
+    CHECK_STR_EQ(s.format, "ec2launch-v2");
+    const struct ecsb_setting *c = ecsb_settings_find(&s, "cluster", "name");
+    CHECK_STR_EQ(c ? c->value : NULL, "windows-prod");
+    CHECK_INT_EQ(c ? c->line : 0, line_of(doc, "Initialize-ECSAgent"));
+    CHECK_STR_EQ(val(&s, "agent", "task_iam_role"), "true");
+    CHECK_STR_EQ(val(&s, "environment", "ECS_LOGLEVEL"), "debug");
+    CHECK_INT_EQ(ignored_with(&s, line_of(doc, "enableOpenSsh"), "EC2Launch v2 task"), 1);
+    CHECK_INT_EQ(ignored_with(&s, line_of(doc, "echo hello"), "left for cmd to run"), 1);
+    CHECK_INT_EQ(ignored_with(&s, line_of(doc, "ipconfig"), "left for cmd to run"), 1);
+    CHECK_INT_EQ(ignored_with(&s, line_of(doc, "Write-Host"), "left for PowerShell to run"), 1);
+    ecsb_settings_free(&s);
+    free(doc);
+    /* A powershell input whose content comes before its type; an unknown type is listed. */
+    CHECK_INT_EQ(parse("version: 1.1\ntasks:\n- task: executeScript\n  inputs:\n  - content: |\n"
+                       "      Initialize-ECSAgent -Cluster c1\n    type: powershell\n"
+                       "  - type: bash\n    content: ls\n", &s, &err), ECSB_OK);
+    CHECK_STR_EQ(val(&s, "cluster", "name"), "c1");
+    CHECK_INT_EQ(ignored_with(&s, 9, "type: bash"), 1);
+    ecsb_settings_free(&s);
+}
+
 int main(void)
 {
     RUN(launch_template_snippet_carries_user_data);
@@ -423,8 +558,11 @@ int main(void)
     RUN(ec2launch_structure_errors);
     RUN(mime_parts);
     RUN(mime_base64_part_and_errors);
+    RUN(mime_nested_parts_are_read_recursively);
     RUN(example_files_parse_to_expected_settings);
     RUN(to_ini_round_trips);
     RUN(text_checks_and_limits);
+        RUN(ec2launch_script_blocks_are_cmd);
+    RUN(ec2launch_v2_yaml_tasks_by_type);
     return check_summary();
 }

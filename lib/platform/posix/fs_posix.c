@@ -73,5 +73,14 @@ enum ecsb_status ecsb_fs_mkdirs(const char *path, struct ecsb_error *err)
 
 void ecsb_stdin_binary(void)
 {
-    /* POSIX streams are binary already. */
+    /* POSIX streams carry bytes unchanged: nothing to switch. */
+}
+
+bool ecsb_fs_stream_size(FILE *f, unsigned long long *size)
+{
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    *size = (unsigned long long)st.st_size;
+    return true;
 }

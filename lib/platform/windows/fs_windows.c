@@ -6,9 +6,9 @@
 
 #include <fcntl.h>
 #include <io.h>
-
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <wchar.h>
 
 #include "ecsb/base/buf.h"
@@ -73,5 +73,14 @@ enum ecsb_status ecsb_fs_mkdirs(const char *path, struct ecsb_error *err)
 
 void ecsb_stdin_binary(void)
 {
-    _setmode(_fileno(stdin), _O_BINARY);
+    _setmode(_fileno(stdin), _O_BINARY); /* no CR LF -> LF, no end at ^Z: gzip must arrive unchanged */
+}
+
+bool ecsb_fs_stream_size(FILE *f, unsigned long long *size)
+{
+    struct _stat64 st;
+    if (_fstat64(_fileno(f), &st) != 0 || (st.st_mode & _S_IFMT) != _S_IFREG)
+        return false;
+    *size = (unsigned long long)st.st_size;
+    return true;
 }

@@ -23,6 +23,12 @@ void ecsb_buf_putc(struct ecsb_buf *b, char c);
 ECSB_PRINTF(2, 3)
 void ecsb_buf_printf(struct ecsb_buf *b, const char *fmt, ...);
 void ecsb_buf_vprintf(struct ecsb_buf *b, const char *fmt, va_list ap);
+/* Appends s[0..n) for a message that quotes input: valid UTF-8 is kept as it is
+ * (backslashes too, so Windows paths read naturally); control characters become
+ * \n, \r, \t or \xHH, bytes that are not UTF-8 \xHH, and invisible characters that
+ * can disguise text (C1 controls, bidi overrides and isolates, U+2028/2029, U+FEFF)
+ * \u{XXXX}. The result is one line of printable text. */
+void ecsb_buf_put_escaped(struct ecsb_buf *b, const char *s, size_t n);
 void ecsb_buf_reset(struct ecsb_buf *b);              /* len = 0, keeps memory */
 const char *ecsb_buf_cstr(const struct ecsb_buf *b);  /* "" when empty */
 char *ecsb_buf_detach(struct ecsb_buf *b);            /* caller frees; never NULL */

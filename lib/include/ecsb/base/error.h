@@ -35,6 +35,11 @@ enum ecsb_status ecsb_error_set(struct ecsb_error *err, enum ecsb_status code, c
 ECSB_PRINTF(2, 3)
 enum ecsb_status ecsb_error_prefix(struct ecsb_error *err, const char *fmt, ...);
 
+/* Escapes the message as ecsb_buf_put_escaped does (control and non-UTF-8 bytes,
+ * invisible characters), truncated to fit. Readers call it on the errors they
+ * return, so a message quoting input is one line of printable text. Idempotent. */
+void ecsb_error_escape(struct ecsb_error *err);
+
 void ecsb_error_clear(struct ecsb_error *err);
 const char *ecsb_status_name(enum ecsb_status code);
 

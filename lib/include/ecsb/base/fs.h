@@ -6,13 +6,29 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ecsb/base/error.h"
 
 #define ECSB_FS_MAX_READ (64u * 1024u * 1024u)
 
-/* Reads a whole file (NUL-terminated; *len excludes the NUL). */
+/* Reads a whole file (NUL-terminated; *len excludes the NUL), at most ECSB_FS_MAX_READ bytes. */
 enum ecsb_status ecsb_fs_read(const char *path, char **data, size_t *len, struct ecsb_error *err);
+/* The same with a caller's limit: a regular file larger than `limit` is refused by
+ * its size before any byte is read; anything else (a pipe, a device) is read up to
+ * limit + 1 bytes and refused then. ECSB_ERR_LIMIT names the path and the limit. */
+enum ecsb_status ecsb_fs_read_limited(const char *path, size_t limit, char **data, size_t *len,
+                                      struct ecsb_error *err);
+/* Reads stream f (already open; `name` names it in messages, e.g. "stdin") to its end,
+ * never more than limit + 1 bytes: more than `limit` is ECSB_ERR_LIMIT, so an endless
+ * stream costs limit bytes of memory, not all of it. NUL-terminated like ecsb_fs_read. */
+enum ecsb_status ecsb_read_stream_limited(FILE *f, const char *name, size_t limit, char **data, size_t *len,
+                                          struct ecsb_error *err);
+/* Platform seam. Puts stdin in binary mode, so gzip arrives byte for byte (Windows
+ * would otherwise turn CR LF into LF and stop at ^Z); nothing to do on POSIX. */
+void ecsb_stdin_binary(void);
+/* Platform seam. True and *size when f is a regular file; false for pipes and devices. */
+bool ecsb_fs_stream_size(FILE *f, unsigned long long *size);
 enum ecsb_status ecsb_fs_write_atomic(const char *path, const void *data, size_t len, struct ecsb_error *err);
 bool ecsb_fs_exists(const char *path);
 /* Puts stdin in binary mode (Windows: no CRLF translation, no ^Z end), so gzip

@@ -12,6 +12,7 @@
 #ifndef ECSB_USERDATA_H
 #define ECSB_USERDATA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ecsb/base/buf.h"
@@ -30,6 +31,12 @@
  * ECSB_USERDATA_MAX_DEPTH. On error out is unchanged. docs/userdata.md has the rules. */
 enum ecsb_status ecsb_userdata_parse(const char *data, size_t len, struct ecsb_settings *out,
                                      struct ecsb_error *err);
+
+/* Reads user data from file `source`, or from stdin when source is "-" (binary mode,
+ * so gzip arrives unchanged on Windows). More than ECSB_USERDATA_MAX bytes is
+ * ECSB_ERR_LIMIT, decided by the file's size or after reading at most one byte past
+ * the limit. NUL-terminated; *len excludes the NUL. */
+enum ecsb_status ecsb_userdata_read(const char *source, char **data, size_t *len, struct ecsb_error *err);
 
 /* Renders settings as our INI document (used by migrate-userdata): a header comment
  * naming origin and format, then sections in a fixed order (cluster, agent,
