@@ -6,6 +6,7 @@
 #include "ecsb/aws/client.h"
 #include "ecsb/aws/sigv4.h"
 #include "ecsb/base/strutil.h"
+#include "ecsb/config/config_values.h"
 
 enum ecsb_status ecsb_aws_client_init(struct ecsb_aws_client *c, struct ecsb_http *http, struct ecsb_cred_chain *creds,
                                       const char *region, ecsb_getenv_fn env, struct ecsb_error *err)
@@ -20,7 +21,7 @@ enum ecsb_status ecsb_aws_client_init(struct ecsb_aws_client *c, struct ecsb_htt
         r = ecsb_env(env, "AWS_DEFAULT_REGION");
     if (!r)
         return ecsb_error_set(err, ECSB_ERR_INVALID, "no AWS region -- set AWS_REGION (e.g. us-east-1)");
-    if (!ecsb_aws_region_valid(r) || strlen(r) >= sizeof c->region)
+    if (!ecsb_valid_region(r) || strlen(r) >= sizeof c->region)
         return ecsb_error_set(err, ECSB_ERR_INVALID, "region '%.64s' is not a valid AWS region name -- "
                               "use a name like us-east-1", r);
     strcpy(c->region, r);

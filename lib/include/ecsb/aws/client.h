@@ -34,8 +34,6 @@ extern const struct ecsb_aws_service ecsb_aws_ssm;
 const char *ecsb_aws_partition(const char *region);
 /* "amazonaws.com.cn" for aws-cn, else "amazonaws.com". */
 const char *ecsb_aws_dns_suffix(const char *region);
-/* Lower-case letters, digits and '-' only, 1..32 chars, not starting/ending with '-'. */
-bool ecsb_aws_region_valid(const char *region);
 
 /* The endpoint URL (no trailing slash) for svc in region. Order: AWS_ENDPOINT_URL_<ID>,
  * AWS_ENDPOINT_URL, then https://<prefix>.<region>.<suffix>; the overrides are
