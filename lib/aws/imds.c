@@ -62,6 +62,11 @@ void ecsb_imds_free(struct ecsb_imds *m)
     m->token = NULL;
 }
 
+void ecsb_imds_set_deadline(struct ecsb_imds *m, long ms)
+{
+    m->cfg.deadline_ms = ms > 0 ? ms : 1;
+}
+
 bool ecsb_imds_token_usable(const struct ecsb_imds *m, long long now_ms)
 {
     return m->token && now_ms < m->token_expires_ms;

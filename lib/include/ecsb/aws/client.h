@@ -52,6 +52,9 @@ struct ecsb_aws_retry {
 };
 
 void ecsb_aws_retry_defaults(struct ecsb_aws_retry *r);
+/* Bounds a whole call (tries and backoff) by ms, and one try by at most that:
+ * timeouts.aws_call. */
+void ecsb_aws_retry_set_deadline(struct ecsb_aws_retry *r, long ms);
 /* Full jitter: uniform in [0, min(cap, base * 2^(retry-1))], retry = 1 for the
  * pause after the first failed try. rng returns uniform 32-bit values. */
 long ecsb_aws_backoff_ms(const struct ecsb_aws_retry *r, int retry, uint32_t (*rng)(void *ctx), void *ctx);

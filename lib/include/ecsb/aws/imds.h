@@ -49,6 +49,8 @@ void ecsb_imds_config_defaults(struct ecsb_imds_config *cfg);
 enum ecsb_status ecsb_imds_init(struct ecsb_imds *m, struct ecsb_http *http, const struct ecsb_imds_config *cfg,
                                 ecsb_getenv_fn env, struct ecsb_error *err);
 void ecsb_imds_free(struct ecsb_imds *m);
+/* Bounds every later operation (all its tries and backoff) by ms: timeouts.imds. */
+void ecsb_imds_set_deadline(struct ecsb_imds *m, long ms);
 
 /* True when the cached token may still be sent at now_ms (a margin of
  * min(60 s, ttl/10) before its expiry is kept). */
