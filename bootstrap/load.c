@@ -146,6 +146,8 @@ static char *load_region(const struct ecsb_settings *const *layers, size_t n, st
     return NULL;
 }
 
+_Static_assert(ECSB_IMDS_MAX_USER_DATA == ECSB_USERDATA_MAX, "IMDS fetches no more user data than we accept");
+
 /* timeouts.imds as the given layers set it. User data cannot bound its own
  * fetch: that fetch uses the baked file's and --set's value. */
 static void imds_deadline_from(struct ecsb_imds *imds, const struct ecsb_settings *const *layers, size_t n)
