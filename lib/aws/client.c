@@ -147,7 +147,14 @@ static enum ecsb_status fail(struct ecsb_aws_client *c, const struct attempt *a,
                              const char *what, const char *hint, int tries, struct ecsb_error *err)
 {
     char line[sizeof err->message];
+    struct ecsb_buf clean = ECSB_BUF_INIT;
+    if (a->creds) { /* scrub before the line below can cut anything */
+        const char *secrets[2] = {a->creds->secret_access_key, a->creds->session_token};
+        ecsb_aws_scrub_copy(what, strlen(what), secrets, 2, &clean);
+        what = ecsb_buf_cstr(&clean);
+    }
     snprintf(line, sizeof line, "%s %s (%s): %s -- %s", a->svc->name, a->action, c->region, what, hint);
+    ecsb_buf_free(&clean);
     if (tries > 1) {
         size_t n = strlen(line);
         snprintf(line + n, sizeof line - n, " (gave up after %d attempts)", tries);
@@ -217,7 +224,13 @@ enum ecsb_status ecsb_aws_call(struct ecsb_aws_client *c, const struct ecsb_aws_
                 rc = fail(c, &a, rc, e2.message, "the service sent a response that is not JSON", 0, err);
             break;
         } else {
-            ecsb_aws_parse_error(resp.status, resp.body.data, resp.body.len, &info);
+            /* Scrub the whole body first: the parsed message is cut at 511 bytes, and a
+             * cut secret would no longer match. */
+            const char *secrets[2] = {a.creds->secret_access_key, a.creds->session_token};
+            struct ecsb_buf clean = ECSB_BUF_INIT;
+            ecsb_aws_scrub_copy(resp.body.data ? resp.body.data : "", resp.body.len, secrets, 2, &clean);
+            ecsb_aws_parse_error(resp.status, clean.data, clean.len, &info);
+            ecsb_buf_free(&clean);
             retry = ecsb_aws_error_retryable(&info);
             code = ecsb_aws_error_status(&info);
             snprintf(what, sizeof what, "%.127s: %.511s", info.code[0] ? info.code : "HTTP error", info.message);

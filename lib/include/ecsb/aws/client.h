@@ -79,6 +79,10 @@ bool ecsb_aws_error_retryable(const struct ecsb_aws_error_info *e);
 enum ecsb_status ecsb_aws_error_status(const struct ecsb_aws_error_info *e);
 /* What an operator should do about code (never NULL). */
 const char *ecsb_aws_error_hint(const char *code, long status);
+/* Copies s[0..n) into out with every occurrence of each secret (3+ characters)
+ * replaced by "***". Done on a whole error body before anything cuts it, so no
+ * part of a secret survives a truncation. */
+void ecsb_aws_scrub_copy(const char *s, size_t n, const char *const *secrets, size_t k, struct ecsb_buf *out);
 /* Replaces every occurrence of each non-empty secret in s with "***" (in place). */
 void ecsb_aws_scrub(char *s, size_t cap, const char *const *secrets, size_t n);
 
