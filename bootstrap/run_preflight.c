@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "ecsb/base/json.h"
 #include "ecsb/agent/preflight.h"
+#include "ecsb/aws/ecs.h"
 #include "run.h"
 
 #define DOCKER_SERVICE "docker"

@@ -9,6 +9,7 @@
 #include "ecsb/base/clock.h"
 #include "ecsb/base/fs.h"
 #include "ecsb/base/json.h"
+#include "ecsb/aws/ecs.h"
 #include "run.h"
 
 #define AGENT_SERVICE "AmazonECS"

@@ -4,6 +4,8 @@
 #include "check.h"
 
 #include "ecsb/aws/client.h"
+#include "ecsb/aws/ecs.h"
+#include "ecsb/aws/ssm.h"
 #include "ecsb/aws/credentials.h"
 
 struct answer {

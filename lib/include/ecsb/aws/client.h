@@ -1,8 +1,9 @@
-/* aws.h: a small AWS JSON 1.1 client (ECS, SSM): endpoint resolution per region
+/* client.h: a small AWS JSON 1.1 client: endpoint resolution per region
  * and partition with the SDK-standard AWS_ENDPOINT_URL[_<SERVICE>] overrides,
  * SigV4 signing, retries with full-jitter exponential backoff bounded by both an
  * attempt count and a deadline, and error bodies (JSON or XML) turned into one
- * operator-readable line. Secrets never appear in any message it produces. */
+ * operator-readable line. Secrets never appear in any message it produces.
+ * The service clients have one header each: ecsb/aws/ecs.h, ecsb/aws/ssm.h. */
 #ifndef ECSB_AWS_CLIENT_H
 #define ECSB_AWS_CLIENT_H
 
@@ -116,51 +117,5 @@ enum ecsb_status ecsb_aws_client_init(struct ecsb_aws_client *c, struct ecsb_htt
  * holds one line: "SSM GetParameter (us-east-1): Code: message -- hint". */
 enum ecsb_status ecsb_aws_call(struct ecsb_aws_client *c, const struct ecsb_aws_service *svc, const char *action,
                                const char *body, struct ecsb_json **out, struct ecsb_error *err);
-
-/* ---- ECS (ecs.c) ----------------------------------------------------- */
-
-enum ecsb_status ecsb_ecs_describe_clusters(struct ecsb_aws_client *c, const char *const *clusters, size_t n,
-                                            struct ecsb_json **out, struct ecsb_error *err);
-enum ecsb_status ecsb_ecs_list_container_instances(struct ecsb_aws_client *c, const char *cluster,
-                                                   struct ecsb_json **out, struct ecsb_error *err);
-enum ecsb_status ecsb_ecs_describe_container_instances(struct ecsb_aws_client *c, const char *cluster,
-                                                       const char *const *arns, size_t n, struct ecsb_json **out,
-                                                       struct ecsb_error *err);
-struct ecsb_ecs_attribute {
-    const char *name;
-    const char *value;       /* NULL: none */
-    const char *target_id;   /* container instance ARN; NULL: none */
-};
-enum ecsb_status ecsb_ecs_put_attributes(struct ecsb_aws_client *c, const char *cluster,
-                                         const struct ecsb_ecs_attribute *attrs, size_t n, struct ecsb_error *err);
-/* Filters by name (and value when given) for container instances. */
-enum ecsb_status ecsb_ecs_list_attributes(struct ecsb_aws_client *c, const char *cluster, const char *name,
-                                          const char *value, struct ecsb_json **out, struct ecsb_error *err);
-/* identity_doc/signature: the IMDS instance identity document and its signature (may be ""). */
-enum ecsb_status ecsb_ecs_register_container_instance(struct ecsb_aws_client *c, const char *cluster,
-                                                      const char *identity_doc, const char *identity_sig,
-                                                      const struct ecsb_ecs_attribute *attrs, size_t n,
-                                                      struct ecsb_json **out, struct ecsb_error *err);
-
-/* ---- SSM (ssm.c) ----------------------------------------------------- */
-
-/* *value: the parameter's Value (caller frees). ECSB_ERR_NOT_FOUND for ParameterNotFound. */
-enum ecsb_status ecsb_ssm_get_parameter(struct ecsb_aws_client *c, const char *name, bool decrypt, char **value,
-                                        struct ecsb_error *err);
-/* Up to 10 names; *out is the whole response ({Parameters, InvalidParameters}). */
-enum ecsb_status ecsb_ssm_get_parameters(struct ecsb_aws_client *c, const char *const *names, size_t n,
-                                         struct ecsb_json **out, struct ecsb_error *err);
-/* Follows NextToken to the end; *out is {"Parameters":[...all pages...]}. */
-enum ecsb_status ecsb_ssm_get_parameters_by_path(struct ecsb_aws_client *c, const char *path, bool recursive,
-                                                 struct ecsb_json **out, struct ecsb_error *err);
-struct ecsb_ssm_put {
-    const char *name, *value;
-    const char *type;        /* NULL: "String" */
-    const char *data_type;   /* NULL: omitted (text) */
-    const char *description; /* NULL: omitted */
-    bool overwrite;
-};
-enum ecsb_status ecsb_ssm_put_parameter(struct ecsb_aws_client *c, const struct ecsb_ssm_put *p, long long *version,
-                                        struct ecsb_error *err);
 
 #endif
