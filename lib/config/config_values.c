@@ -57,6 +57,87 @@ static const struct { const char *name; uint64_t ns; } duration_units[] = {
 
 #define DUR_LIMIT (1ull << 63)
 
+/* Go's leadingInt: digits into *v; false on overflow. */
+static bool leading_int(const char **s, uint64_t *v)
+{
+    for (*v = 0; is_digit((unsigned char)**s); (*s)++) {
+        if (*v > (DUR_LIMIT - 1) / 10)
+            return false;
+        *v = *v * 10 + (uint64_t)(**s - '0');
+        if (*v > DUR_LIMIT - 1)
+            return false;
+    }
+    return true;
+}
+
+/* Go's leadingFraction: digits into *f with *scale = 10^(digits kept); digits past
+ * the precision are consumed and dropped, as Go does. */
+static void leading_fraction(const char **s, uint64_t *f, double *scale)
+{
+    bool overflow = false;
+    for (*f = 0, *scale = 1; is_digit((unsigned char)**s); (*s)++) {
+        if (overflow)
+            continue;
+        if (*f > (DUR_LIMIT - 1) / 10) {
+            overflow = true;
+            continue;
+        }
+        uint64_t y = *f * 10 + (uint64_t)(**s - '0');
+        if (y > DUR_LIMIT) {
+            overflow = true;
+            continue;
+        }
+        *f = y;
+        *scale *= 10;
+    }
+}
+
+/* The unit at *s (advanced past it), in ns; 0 when missing or unknown. */
+static uint64_t duration_unit(const char **s)
+{
+    size_t ulen = 0;
+    while ((*s)[ulen] && (*s)[ulen] != '.' && !is_digit((unsigned char)(*s)[ulen]))
+        ulen++;
+    for (size_t i = 0; ulen && i < sizeof duration_units / sizeof duration_units[0]; i++)
+        if (strlen(duration_units[i].name) == ulen && !strncmp(*s, duration_units[i].name, ulen)) {
+            *s += ulen;
+            return duration_units[i].ns;
+        }
+    return 0;
+}
+
+/* One "<number><unit>" component, in ns, advancing *s; false on a syntax error or overflow. */
+static bool duration_component(const char **s, uint64_t *out)
+{
+    if (!(**s == '.' || is_digit((unsigned char)**s)))
+        return false;
+    uint64_t v, f = 0;
+    double scale = 1;
+    const char *start = *s;
+    if (!leading_int(s, &v))
+        return false;
+    bool pre = *s != start, post = false;
+    if (**s == '.') {
+        (*s)++;
+        const char *fs = *s;
+        leading_fraction(s, &f, &scale);
+        post = *s != fs;
+    }
+    if (!pre && !post)
+        return false;
+    uint64_t unit = duration_unit(s);
+    if (!unit || v > DUR_LIMIT / unit)
+        return false;
+    v *= unit;
+    if (f > 0) {
+        v += (uint64_t)((double)f * ((double)unit / scale));
+        if (v > DUR_LIMIT)
+            return false;
+    }
+    *out = v;
+    return true;
+}
+
 bool ecsb_parse_go_duration(const char *s, int64_t *ns)
 {
     bool neg = false;
@@ -68,62 +149,9 @@ bool ecsb_parse_go_duration(const char *s, int64_t *ns)
     if (!*s)
         return false;
     while (*s) {
-        if (!(*s == '.' || is_digit((unsigned char)*s)))
+        uint64_t v;
+        if (!duration_component(&s, &v))
             return false;
-        uint64_t v = 0, f = 0;
-        double scale = 1;
-        const char *start = s;
-        for (; is_digit((unsigned char)*s); s++) { /* leadingInt */
-            if (v > (DUR_LIMIT - 1) / 10)
-                return false;
-            v = v * 10 + (uint64_t)(*s - '0');
-            if (v > DUR_LIMIT - 1)
-                return false;
-        }
-        bool pre = s != start, post = false;
-        if (*s == '.') {
-            s++;
-            const char *fs = s;
-            bool overflow = false;
-            for (; is_digit((unsigned char)*s); s++) { /* leadingFraction */
-                if (overflow)
-                    continue;
-                if (f > (DUR_LIMIT - 1) / 10) {
-                    overflow = true;
-                    continue;
-                }
-                uint64_t y = f * 10 + (uint64_t)(*s - '0');
-                if (y > DUR_LIMIT) {
-                    overflow = true;
-                    continue;
-                }
-                f = y;
-                scale *= 10;
-            }
-            post = s != fs;
-        }
-        if (!pre && !post)
-            return false;
-        size_t ulen = 0;
-        while (s[ulen] && s[ulen] != '.' && !is_digit((unsigned char)s[ulen]))
-            ulen++;
-        if (ulen == 0)
-            return false; /* missing unit */
-        uint64_t unit = 0;
-        for (size_t i = 0; i < sizeof duration_units / sizeof duration_units[0]; i++)
-            if (strlen(duration_units[i].name) == ulen && !strncmp(s, duration_units[i].name, ulen))
-                unit = duration_units[i].ns;
-        if (!unit)
-            return false;
-        s += ulen;
-        if (v > DUR_LIMIT / unit)
-            return false;
-        v *= unit;
-        if (f > 0) {
-            v += (uint64_t)((double)f * ((double)unit / scale));
-            if (v > DUR_LIMIT)
-                return false;
-        }
         d += v;
         if (d > DUR_LIMIT)
             return false;
