@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "ecsb/aws/ecs.h"
 #include "ecsb/base/json.h"
 #include "run.h"
 

@@ -8,8 +8,19 @@
 #include "ecsb/base/json.h"
 #include "ecsb/agent/defaults.h"
 #include "ecsb/agent/preflight.h"
+#include "ecsb/aws/ecs.h"
 #include "run.h"
 
+
+static long ns_to_ms(int64_t ns)
+{
+    return (long)(ns / 1000000);
+}
+
+static long min_ms(long a, long long b)
+{
+    return b < a ? (long)b : a;
+}
 
 static enum ecsb_status check_credentials(struct run_ctx *ctx, struct ecsb_buf *detail)
 {
@@ -26,6 +37,7 @@ static enum ecsb_status check_credentials(struct run_ctx *ctx, struct ecsb_buf *
     ecsb_log_redact(&ctx->log, creds->session_token);
     if (ecsb_aws_client_init(&ctx->aws, ctx->http, &ctx->creds, ctx->region, NULL, &err) != ECSB_OK)
         return run_fail(ctx, ECSB_EXIT_PREFLIGHT, err.code, err.message);
+    ecsb_aws_retry_set_deadline(&ctx->aws.retry, ns_to_ms(ctx->plan.config.timeouts.aws_call_ns));
     ecsb_buf_printf(detail, "credentials from %s", creds->source ? creds->source : "the chain");
     return ECSB_OK;
 }
@@ -80,17 +92,27 @@ static bool service_running(struct run_ctx *ctx, const char *name)
 
 /* Windows: the engine is the docker service. The POSIX process backend is for
  * development and tests, where a Docker engine is optional. */
-static enum ecsb_status check_docker(struct run_ctx *ctx, struct ecsb_buf *detail)
+static enum ecsb_status check_docker(struct run_ctx *ctx, struct ecsb_buf *detail, long budget_ms)
 {
     if (!ecsb_host_traits()->docker_service_required) {
+        (void)budget_ms;
         ecsb_buf_puts(detail, ", docker check skipped (POSIX process backend)");
         return ECSB_OK;
     }
-    if (!service_running(ctx, ECSB_DOCKER_SERVICE_NAME))
-        return run_fail(ctx, ECSB_EXIT_PREFLIGHT, ECSB_ERR_NOT_FOUND,
-                        "the Docker engine (service 'docker') is not running: start it with "
-                        "'Start-Service docker' and check 'Get-EventLog -LogName Application -Source docker'");
-    ecsb_buf_puts(detail, ", docker running");
+    /* At boot the engine may still be starting: wait up to timeouts.docker. */
+    long wait_ms = min_ms(ns_to_ms(ctx->plan.config.timeouts.docker_ns), budget_ms), waited = 0;
+    struct ecsb_error err = {0};
+    if (ecsb_preflight_wait_running(ctx->services, ECSB_DOCKER_SERVICE_NAME, wait_ms, NULL, &waited, &err) !=
+        ECSB_OK) {
+        struct ecsb_buf msg = ECSB_BUF_INIT;
+        ecsb_buf_printf(&msg, "the Docker engine is not running (%s, timeouts.docker): start it with "
+                              "'Start-Service docker' and check 'Get-EventLog -LogName Application -Source docker'",
+                        err.message);
+        run_fail(ctx, ECSB_EXIT_PREFLIGHT, ECSB_ERR_NOT_FOUND, msg.data);
+        ecsb_buf_free(&msg);
+        return ECSB_ERR_NOT_FOUND;
+    }
+    ecsb_buf_printf(detail, ", docker running%s", waited >= 1000 ? " (waited for it)" : "");
     return ECSB_OK;
 }
 
@@ -130,12 +152,33 @@ enum ecsb_status run_action_preflight(struct run_ctx *ctx, enum ecsb_phase_resul
     struct ecsb_error err = {0};
     if (ecsb_service_mgr_open(ctx->state_dir, &ctx->services, &err) != ECSB_OK)
         return run_fail(ctx, ECSB_EXIT_PREFLIGHT, err.code, err.message);
-    enum ecsb_status st = check_credentials(ctx, detail);
+    /* timeouts.preflight bounds the checks together: each IMDS and AWS call, and
+     * the wait for Docker, gets at most what is left of it. */
+    const struct ecsb_config *cfg = &ctx->plan.config;
+    long preflight_ms = ns_to_ms(cfg->timeouts.preflight_ns);
+    long long deadline = ecsb_monotonic_ms() + preflight_ms;
+    enum ecsb_status st = ECSB_OK;
+    for (int step = 0; st == ECSB_OK && step < 4; step++) {
+        long long left = deadline - ecsb_monotonic_ms();
+        if (left <= 0) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "the preflight checks did not finish within timeouts.preflight (%ld ms); "
+                                      "raise [timeouts] preflight if the host is slow", preflight_ms);
+            return run_fail(ctx, ECSB_EXIT_PREFLIGHT, ECSB_ERR_TIMEOUT, msg);
+        }
+        ecsb_imds_set_deadline(&ctx->imds, min_ms(ns_to_ms(cfg->timeouts.imds_ns), left));
+        if (step > 0)
+            ecsb_aws_retry_set_deadline(&ctx->aws.retry, min_ms(ns_to_ms(cfg->timeouts.aws_call_ns), left));
+        st = step == 0   ? check_credentials(ctx, detail)
+           : step == 1 ? check_cluster(ctx, detail)
+           : step == 2 ? check_docker(ctx, detail, (long)left)
+                       : check_ports(ctx, detail);
+    }
+    if (st != ECSB_OK && ecsb_monotonic_ms() >= deadline)
+        ecsb_log(&ctx->log, ECSB_LOG_ERROR, "preflight stopped at timeouts.preflight (%ld ms)", preflight_ms);
+    /* The later phases get the full per-call timeouts again. */
+    ecsb_imds_set_deadline(&ctx->imds, ns_to_ms(cfg->timeouts.imds_ns));
     if (st == ECSB_OK)
-        st = check_cluster(ctx, detail);
-    if (st == ECSB_OK)
-        st = check_docker(ctx, detail);
-    if (st == ECSB_OK)
-        st = check_ports(ctx, detail);
+        ecsb_aws_retry_set_deadline(&ctx->aws.retry, ns_to_ms(cfg->timeouts.aws_call_ns));
     return st;
 }

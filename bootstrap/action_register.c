@@ -10,6 +10,7 @@
 #include "ecsb/config/config_values.h"
 #include "ecsb/base/fs.h"
 #include "ecsb/base/json.h"
+#include "ecsb/aws/ecs.h"
 #include "run.h"
 
 /* Registration usually takes well under a second once the agent runs: poll fast

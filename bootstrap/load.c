@@ -106,17 +106,31 @@ static char *load_region(const struct ecsb_settings *const *layers, size_t n, st
     return NULL;
 }
 
+_Static_assert(ECSB_IMDS_MAX_USER_DATA == ECSB_USERDATA_MAX, "IMDS fetches no more user data than we accept");
+
+/* timeouts.imds as the given layers set it. User data cannot bound its own
+ * fetch: that fetch uses the baked file's and --set's value. */
+static void imds_deadline_from(struct ecsb_imds *imds, const struct ecsb_settings *const *layers, size_t n)
+{
+    if (imds)
+        ecsb_imds_set_deadline(imds, (long)(ecsb_config_layered_duration(layers, n, "timeouts", "imds") / 1000000));
+}
+
 enum ecsb_status load_plan(const struct load_options *o, struct ecsb_imds *imds, struct ecsb_plan *out,
                            struct ecsb_error *err)
 {
     struct ecsb_settings baked, userdata;
     enum ecsb_status st = load_config_file(o, &baked, err);
-    if (st == ECSB_OK)
+    const struct ecsb_settings *early[] = {&baked, &o->cli};
+    if (st == ECSB_OK) {
+        imds_deadline_from(imds, early, 2);
         st = load_userdata(o, imds, &userdata, err);
-    else
+    } else {
         ecsb_settings_init(&userdata, "user data");
+    }
     if (st == ECSB_OK) {
         const struct ecsb_settings *layers[] = {&baked, &userdata, &o->cli};
+        imds_deadline_from(imds, layers, 3); /* the region and credentials: every layer counts */
         char *region = load_region(layers, 3, imds);
         const char *itype = o->host.installation_type[0] ? o->host.installation_type : NULL;
         struct ecsb_plan_input in = {layers, 3, o->host.build, itype, region};

@@ -95,50 +95,70 @@ static void json_map(struct ecsb_buf *out, struct ecsb_buf *sources, const struc
     ecsb_jw_object_end(&w);
 }
 
-static void derive_bool(struct ecsb_agentenv *env, const struct ecsb_config *cfg, const char *name, bool v,
-                        const char *key)
-{
-    char setting[64];
-    snprintf(setting, sizeof setting, "agent.%s", key);
-    derive(env, cfg, name, v ? "true" : "false", setting, origin_source(cfg, "agent", key));
-}
-
-static void derive_list(struct ecsb_agentenv *env, const struct ecsb_config *cfg, const char *name,
-                        const struct ecsb_strlist *l, const char *key)
-{
-    if (!l->count)
-        return;
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    char setting[64];
-    snprintf(setting, sizeof setting, "agent.%s", key);
-    json_strings(&b, l);
-    derive(env, cfg, name, ecsb_buf_cstr(&b), setting, origin_source(cfg, "agent", key));
-    ecsb_buf_free(&b);
-}
-
 static void derive_map(struct ecsb_agentenv *env, const struct ecsb_config *cfg, const char *name,
-                       const struct ecsb_config_map *m, const char *setting)
+                       const struct ecsb_config_map *m, const char *section)
 {
     if (!m->count)
         return;
     struct ecsb_buf b = ECSB_BUF_INIT, sources = ECSB_BUF_INIT;
+    char setting[64];
+    snprintf(setting, sizeof setting, "%s.*", section);
     json_map(&b, &sources, m);
     derive(env, cfg, name, ecsb_buf_cstr(&b), setting, ecsb_buf_cstr(&sources));
     ecsb_buf_free(&b);
     ecsb_buf_free(&sources);
 }
 
-static void derive_pull(struct ecsb_agentenv *env, const struct ecsb_config *cfg, bool preloading)
+static void derive_pull(struct ecsb_agentenv *env, const struct ecsb_config *cfg, const char *name,
+                        const char *setting, bool preloading)
 {
     if (cfg->agent.image_pull_behavior != ECSB_PULL_UNSET) {
-        derive(env, cfg, "ECS_IMAGE_PULL_BEHAVIOR", ecsb_pull_behavior_name(cfg->agent.image_pull_behavior),
-               "agent.image_pull_behavior", origin_source(cfg, "agent", "image_pull_behavior"));
+        derive(env, cfg, name, ecsb_pull_behavior_name(cfg->agent.image_pull_behavior), setting,
+               origin_source(cfg, "agent", "image_pull_behavior"));
     } else if (preloading) {
-        derive(env, cfg, "ECS_IMAGE_PULL_BEHAVIOR", "prefer-cached", "images.preload",
-               origin_source(cfg, "images", "preload"));
-        if (!ecsb_config_env(cfg, "ECS_IMAGE_PULL_BEHAVIOR"))
-            note(env, "ECS_IMAGE_PULL_BEHAVIOR: prefer-cached because images are preloaded "
-                      "(set agent.image_pull_behavior to choose another)");
+        derive(env, cfg, name, "prefer-cached", "images.preload", origin_source(cfg, "images", "preload"));
+        if (!ecsb_config_env(cfg, name))
+            note(env, "%s: prefer-cached because images are preloaded "
+                      "(set agent.image_pull_behavior to choose another)", name);
+    }
+}
+
+/* One variable of a schema row, rendered by the row's type. */
+static void derive_key(struct ecsb_agentenv *env, const struct ecsb_config *cfg,
+                       const struct ecsb_config_agent_var *v, const char *region, bool preloading)
+{
+    char setting[128];
+    snprintf(setting, sizeof setting, "%s.%s", v->section, v->key);
+    const char *source = origin_source(cfg, v->section, v->key);
+    const void *field = ecsb_config_field(cfg, (size_t)v->schema_index);
+    switch (v->kind) {
+    case ECSB_KEY_BOOL:
+        derive(env, cfg, v->name, *(const bool *)field ? "true" : "false", setting, source);
+        break;
+    case ECSB_KEY_CIDRS:
+    case ECSB_KEY_LIST: {
+        const struct ecsb_strlist *l = field;
+        if (!l->count)
+            break;
+        struct ecsb_buf b = ECSB_BUF_INIT;
+        json_strings(&b, l);
+        derive(env, cfg, v->name, ecsb_buf_cstr(&b), setting, source);
+        ecsb_buf_free(&b);
+        break;
+    }
+    case ECSB_KEY_PULL:
+        derive_pull(env, cfg, v->name, setting, preloading);
+        break;
+    case ECSB_KEY_REGION: /* written only when known: configured, else from instance metadata */
+        if (*(char *const *)field)
+            derive(env, cfg, v->name, *(char *const *)field, setting, source);
+        else if (region && *region)
+            derive(env, cfg, v->name, region, setting, "instance metadata");
+        break;
+    default: /* names and paths */
+        if (*(char *const *)field)
+            derive(env, cfg, v->name, *(char *const *)field, setting, source);
+        break;
     }
 }
 
@@ -146,26 +166,14 @@ void ecsb_agentenv_build(const struct ecsb_config *cfg, const char *region, bool
                          struct ecsb_agentenv *out)
 {
     memset(out, 0, sizeof *out);
-    derive(out, cfg, "ECS_CLUSTER", cfg->cluster.name, "cluster.name", origin_source(cfg, "cluster", "name"));
-    derive(out, cfg, "ECS_DATADIR", cfg->paths.datadir, "paths.datadir", origin_source(cfg, "paths", "datadir"));
-    derive(out, cfg, "ECS_LOGFILE", cfg->paths.logfile, "paths.logfile", origin_source(cfg, "paths", "logfile"));
-    derive_bool(out, cfg, "ECS_ENABLE_TASK_IAM_ROLE", cfg->agent.task_iam_role, "task_iam_role");
-    derive_bool(out, cfg, "ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST", cfg->agent.task_iam_role_network_host,
-                "task_iam_role_network_host");
-    derive_bool(out, cfg, "ECS_ENABLE_TASK_ENI", cfg->agent.task_eni, "task_eni");
-    derive_bool(out, cfg, "ECS_AWSVPC_BLOCK_IMDS", cfg->agent.awsvpc_block_imds, "awsvpc_block_imds");
-    derive_list(out, cfg, "ECS_AWSVPC_ADDITIONAL_LOCAL_ROUTES", &cfg->agent.awsvpc_additional_local_routes,
-                "awsvpc_additional_local_routes");
-    derive_list(out, cfg, "ECS_AVAILABLE_LOGGING_DRIVERS", &cfg->agent.logging_drivers, "logging_drivers");
-    derive_map(out, cfg, "ECS_INSTANCE_ATTRIBUTES", &cfg->attributes, "attributes.*");
-    derive_map(out, cfg, "ECS_CONTAINER_INSTANCE_TAGS", &cfg->tags, "tags.*");
-    derive_pull(out, cfg, preloading);
-    derive_bool(out, cfg, "ECS_EXTERNAL", cfg->agent.external, "external");
-    if (cfg->cluster.region)
-        derive(out, cfg, "AWS_DEFAULT_REGION", cfg->cluster.region, "cluster.region",
-               origin_source(cfg, "cluster", "region"));
-    else if (region && *region)
-        derive(out, cfg, "AWS_DEFAULT_REGION", region, "cluster.region", "instance metadata");
+    /* The schema's agent variables, in their documented order. */
+    struct ecsb_config_agent_var v;
+    for (size_t i = 0; ecsb_config_agent_var(i, &v); i++) {
+        if (v.kind == ECSB_KEY_MAP)
+            derive_map(out, cfg, v.name, ecsb_config_map(cfg, v.section), v.section);
+        else
+            derive_key(out, cfg, &v, region, preloading);
+    }
     /* environment.* verbatim, except what already took a derived variable's place. */
     for (size_t i = 0; i < cfg->environment.count; i++) {
         const struct ecsb_config_entry *e = &cfg->environment.items[i];

@@ -254,3 +254,22 @@ void ecsb_aws_scrub(char *s, size_t cap, const char *const *secrets, size_t n)
         }
     }
 }
+
+void ecsb_aws_scrub_copy(const char *s, size_t n, const char *const *secrets, size_t k, struct ecsb_buf *out)
+{
+    ecsb_buf_reset(out);
+    for (size_t i = 0; i < n;) {
+        size_t hit = 0;
+        for (size_t j = 0; j < k && !hit; j++) {
+            size_t sl = secrets[j] ? strlen(secrets[j]) : 0;
+            if (sl >= 3 && sl <= n - i && memcmp(s + i, secrets[j], sl) == 0)
+                hit = sl;
+        }
+        if (hit) { /* the output is never scanned again, so any secret text ends the loop */
+            ecsb_buf_puts(out, "***");
+            i += hit;
+        } else {
+            ecsb_buf_putc(out, s[i++]);
+        }
+    }
+}

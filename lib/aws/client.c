@@ -6,6 +6,7 @@
 #include "ecsb/aws/client.h"
 #include "ecsb/aws/sigv4.h"
 #include "ecsb/base/strutil.h"
+#include "ecsb/config/config_values.h"
 
 enum ecsb_status ecsb_aws_client_init(struct ecsb_aws_client *c, struct ecsb_http *http, struct ecsb_cred_chain *creds,
                                       const char *region, ecsb_getenv_fn env, struct ecsb_error *err)
@@ -20,7 +21,7 @@ enum ecsb_status ecsb_aws_client_init(struct ecsb_aws_client *c, struct ecsb_htt
         r = ecsb_env(env, "AWS_DEFAULT_REGION");
     if (!r)
         return ecsb_error_set(err, ECSB_ERR_INVALID, "no AWS region -- set AWS_REGION (e.g. us-east-1)");
-    if (!ecsb_aws_region_valid(r) || strlen(r) >= sizeof c->region)
+    if (!ecsb_valid_region(r) || strlen(r) >= sizeof c->region)
         return ecsb_error_set(err, ECSB_ERR_INVALID, "region '%.64s' is not a valid AWS region name -- "
                               "use a name like us-east-1", r);
     strcpy(c->region, r);
@@ -146,7 +147,14 @@ static enum ecsb_status fail(struct ecsb_aws_client *c, const struct attempt *a,
                              const char *what, const char *hint, int tries, struct ecsb_error *err)
 {
     char line[sizeof err->message];
+    struct ecsb_buf clean = ECSB_BUF_INIT;
+    if (a->creds) { /* scrub before the line below can cut anything */
+        const char *secrets[2] = {a->creds->secret_access_key, a->creds->session_token};
+        ecsb_aws_scrub_copy(what, strlen(what), secrets, 2, &clean);
+        what = ecsb_buf_cstr(&clean);
+    }
     snprintf(line, sizeof line, "%s %s (%s): %s -- %s", a->svc->name, a->action, c->region, what, hint);
+    ecsb_buf_free(&clean);
     if (tries > 1) {
         size_t n = strlen(line);
         snprintf(line + n, sizeof line - n, " (gave up after %d attempts)", tries);
@@ -174,6 +182,91 @@ static enum ecsb_status parse_ok(const struct ecsb_http_response *resp, struct e
     return ECSB_OK;
 }
 
+/* What a failed try leaves for the retry decision and the final message. */
+struct failure {
+    enum ecsb_status code;
+    bool retry;
+    char what[700];
+    const char *hint;
+};
+
+enum try_result { TRY_DONE, TRY_FAILED, TRY_REFRESH };
+
+/* A non-2xx answer. TRY_REFRESH when expired role credentials were dropped and the
+ * call should be made again at once (once per call). */
+static enum try_result classify_error(struct ecsb_aws_client *c, const struct attempt *a,
+                                      const struct ecsb_http_response *resp, bool *refreshed, struct failure *f)
+{
+    /* Scrub the whole body first: the parsed message is cut at 511 bytes, and a
+     * cut secret would no longer match. */
+    const char *secrets[2] = {a->creds->secret_access_key, a->creds->session_token};
+    struct ecsb_buf clean = ECSB_BUF_INIT;
+    struct ecsb_aws_error_info info;
+    ecsb_aws_scrub_copy(resp->body.data ? resp->body.data : "", resp->body.len, secrets, 2, &clean);
+    ecsb_aws_parse_error(resp->status, clean.data, clean.len, &info);
+    ecsb_buf_free(&clean);
+    f->retry = ecsb_aws_error_retryable(&info);
+    f->code = ecsb_aws_error_status(&info);
+    f->hint = ecsb_aws_error_hint(info.code, info.status);
+    snprintf(f->what, sizeof f->what, "%.127s: %.511s", info.code[0] ? info.code : "HTTP error", info.message);
+    /* Role credentials can expire between our check and the call: refresh once. */
+    bool expired = strcmp(info.code, "ExpiredToken") == 0 || strcmp(info.code, "ExpiredTokenException") == 0;
+    if (!*refreshed && expired && a->creds->source && strcmp(a->creds->source, "environment") != 0) {
+        *refreshed = true;
+        ecsb_cred_chain_invalidate(c->creds);
+        return TRY_REFRESH;
+    }
+    return TRY_FAILED;
+}
+
+/* One signed exchange within what is left of the deadline. TRY_DONE sets *rc. */
+static enum try_result try_once(struct ecsb_aws_client *c, struct attempt *a, long long deadline, bool *refreshed,
+                                struct ecsb_json **out, struct failure *f, enum ecsb_status *rc,
+                                struct ecsb_error *err)
+{
+    long long left = deadline - ecsb_clock_mono(&c->clock);
+    a->timeout_ms = c->retry.per_try_timeout_ms < left ? c->retry.per_try_timeout_ms : (long)(left > 1 ? left : 1);
+    struct ecsb_http_response resp;
+    struct ecsb_error e2;
+    enum ecsb_status st = send_signed(c, a, &resp, &e2);
+    enum try_result r = TRY_FAILED;
+    if (st != ECSB_OK) {
+        f->retry = st == ECSB_ERR_HTTP || st == ECSB_ERR_TIMEOUT;
+        f->code = st;
+        f->hint = "check the network, proxy settings and the endpoint";
+        snprintf(f->what, sizeof f->what, "request to %.200s failed: %.400s", a->url, e2.message);
+    } else if (resp.status >= 200 && resp.status < 300) {
+        *rc = parse_ok(&resp, out, &e2);
+        if (*rc != ECSB_OK)
+            *rc = fail(c, a, *rc, e2.message, "the service sent a response that is not JSON", 0, err);
+        r = TRY_DONE;
+    } else {
+        r = classify_error(c, a, &resp, refreshed, f);
+    }
+    ecsb_http_response_free(&resp);
+    return r;
+}
+
+/* After a failed try: sleeps the backoff and returns true when another try fits
+ * (attempts and deadline); otherwise sets *rc to the final error. */
+static bool retry_after(struct ecsb_aws_client *c, const struct attempt *a, const struct failure *f, int tries,
+                        long long deadline, enum ecsb_status *rc, struct ecsb_error *err)
+{
+    if (!f->retry || tries >= c->retry.max_attempts) {
+        *rc = fail(c, a, f->code, f->what, f->hint, tries, err);
+        return false;
+    }
+    long delay = ecsb_aws_backoff_ms(&c->retry, tries, rng_thunk, c);
+    if (ecsb_clock_mono(&c->clock) + delay >= deadline) {
+        char w2[800];
+        snprintf(w2, sizeof w2, "%.700s (retry deadline of %ld ms reached)", f->what, c->retry.deadline_ms);
+        *rc = fail(c, a, f->code, w2, f->hint, tries, err);
+        return false;
+    }
+    ecsb_clock_sleep(&c->clock, delay);
+    return true;
+}
+
 enum ecsb_status ecsb_aws_call(struct ecsb_aws_client *c, const struct ecsb_aws_service *svc, const char *action,
                                const char *body, struct ecsb_json **out, struct ecsb_error *err)
 {
@@ -190,62 +283,23 @@ enum ecsb_status ecsb_aws_call(struct ecsb_aws_client *c, const struct ecsb_aws_
     a.url = url.data;
     long long deadline = ecsb_clock_mono(&c->clock) + c->retry.deadline_ms;
     bool refreshed = false;
-    enum ecsb_status rc;
+    enum ecsb_status rc = ECSB_OK;
     for (int tries = 1;; tries++) {
         c->last_attempts = tries;
         if (ecsb_cred_chain_get(c->creds, &a.creds, &e2) != ECSB_OK) {
             rc = fail(c, &a, e2.code, e2.message, "provide credentials", 0, err);
             break;
         }
-        long long left = deadline - ecsb_clock_mono(&c->clock);
-        a.timeout_ms = c->retry.per_try_timeout_ms < left ? c->retry.per_try_timeout_ms : (long)(left > 1 ? left : 1);
-        struct ecsb_http_response resp;
-        enum ecsb_status st = send_signed(c, &a, &resp, &e2);
-        struct ecsb_aws_error_info info;
-        bool retry;
-        char what[700];
-        enum ecsb_status code;
-        if (st != ECSB_OK) {
-            retry = st == ECSB_ERR_HTTP || st == ECSB_ERR_TIMEOUT;
-            code = st;
-            snprintf(what, sizeof what, "request to %.200s failed: %.400s", a.url, e2.message);
-        } else if (resp.status >= 200 && resp.status < 300) {
-            rc = parse_ok(&resp, out, &e2);
-            ecsb_http_response_free(&resp);
-            if (rc != ECSB_OK)
-                rc = fail(c, &a, rc, e2.message, "the service sent a response that is not JSON", 0, err);
+        struct failure f;
+        enum try_result r = try_once(c, &a, deadline, &refreshed, out, &f, &rc, err);
+        if (r == TRY_DONE)
             break;
-        } else {
-            ecsb_aws_parse_error(resp.status, resp.body.data, resp.body.len, &info);
-            retry = ecsb_aws_error_retryable(&info);
-            code = ecsb_aws_error_status(&info);
-            snprintf(what, sizeof what, "%.127s: %.511s", info.code[0] ? info.code : "HTTP error", info.message);
-            /* Role credentials can expire between our check and the call: refresh once. */
-            if (!refreshed && (strcmp(info.code, "ExpiredToken") == 0 ||
-                               strcmp(info.code, "ExpiredTokenException") == 0) &&
-                a.creds->source && strcmp(a.creds->source, "environment") != 0) {
-                refreshed = true;
-                ecsb_cred_chain_invalidate(c->creds);
-                ecsb_http_response_free(&resp);
-                tries--;
-                continue;
-            }
+        if (r == TRY_REFRESH) {
+            tries--; /* the refresh does not count as an attempt */
+            continue;
         }
-        ecsb_http_response_free(&resp);
-        const char *hint = st != ECSB_OK ? "check the network, proxy settings and the endpoint"
-                                         : ecsb_aws_error_hint(info.code, info.status);
-        if (!retry || tries >= c->retry.max_attempts) {
-            rc = fail(c, &a, code, what, hint, tries, err);
+        if (!retry_after(c, &a, &f, tries, deadline, &rc, err))
             break;
-        }
-        long delay = ecsb_aws_backoff_ms(&c->retry, tries, rng_thunk, c);
-        if (ecsb_clock_mono(&c->clock) + delay >= deadline) {
-            char w2[800];
-            snprintf(w2, sizeof w2, "%.700s (retry deadline of %ld ms reached)", what, c->retry.deadline_ms);
-            rc = fail(c, &a, code, w2, hint, tries, err);
-            break;
-        }
-        ecsb_clock_sleep(&c->clock, delay);
     }
     ecsb_buf_free(&url);
     return rc;

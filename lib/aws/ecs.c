@@ -1,118 +1,87 @@
 /* ecs.c: thin wrappers over the ECS JSON 1.1 actions the bootstrapper and the
- * fake agent use. Each builds its request with the JSON writer and returns the
- * parsed response. */
+ * fake agent use (ecsb/aws/ecs.h). Each is its request members (request.h). */
+#include "ecsb/aws/ecs.h"
+
 #include <string.h>
 
-#include "ecsb/aws/client.h"
-#include "ecsb/base/json.h"
+#include "request.h"
 
-static enum ecsb_status call(struct ecsb_aws_client *c, const char *action, struct ecsb_buf *body,
-                             struct ecsb_json **out, struct ecsb_error *err)
+/* Every ECS request is one object; most start with the cluster. */
+static void begin(struct ecsb_aws_request *r, const char *cluster)
 {
-    enum ecsb_status st = ecsb_aws_call(c, &ecsb_aws_ecs, action, ecsb_buf_cstr(body), out, err);
-    ecsb_buf_free(body);
-    return st;
+    ecsb_aws_request_begin(r);
+    ecsb_aws_request_string(r, "cluster", cluster);
 }
 
-/* "key": "value", skipped when value is NULL. */
-static void string_member(struct ecsb_json_writer *w, const char *key, const char *value)
+static enum ecsb_status ecs_send(struct ecsb_aws_request *r, struct ecsb_aws_client *c, const char *action,
+                                 struct ecsb_json **out, struct ecsb_error *err)
 {
-    if (!value)
-        return;
-    ecsb_jw_key(w, key);
-    ecsb_jw_string(w, value);
+    return ecsb_aws_request_send(r, c, &ecsb_aws_ecs, action, out, err);
 }
 
-/* Every request is one object; most start with the cluster. */
-static void begin_request(struct ecsb_json_writer *w, struct ecsb_buf *b, const char *cluster)
+static void attributes(struct ecsb_aws_request *r, const struct ecsb_ecs_attribute *attrs, size_t n)
 {
-    ecsb_jw_init(w, b, 0);
-    ecsb_jw_object_begin(w);
-    string_member(w, "cluster", cluster);
-}
-
-static void string_array(struct ecsb_json_writer *w, const char *key, const char *const *v, size_t n)
-{
-    ecsb_jw_key(w, key);
-    ecsb_jw_array_begin(w);
-    for (size_t i = 0; i < n; i++)
-        ecsb_jw_string(w, v[i]);
-    ecsb_jw_array_end(w);
-}
-
-static void attributes(struct ecsb_json_writer *w, const struct ecsb_ecs_attribute *attrs, size_t n)
-{
-    ecsb_jw_key(w, "attributes");
-    ecsb_jw_array_begin(w);
+    ecsb_jw_key(&r->w, "attributes");
+    ecsb_jw_array_begin(&r->w);
     for (size_t i = 0; i < n; i++) {
-        ecsb_jw_object_begin(w);
-        string_member(w, "name", attrs[i].name);
-        string_member(w, "value", attrs[i].value);
+        ecsb_jw_object_begin(&r->w);
+        ecsb_aws_request_string(r, "name", attrs[i].name);
+        ecsb_aws_request_string(r, "value", attrs[i].value);
         /* targetType is only needed with a short id; a full ARN names its own type
          * (and moto then looks the ARN up as given). */
         if (attrs[i].target_id && strncmp(attrs[i].target_id, "arn:", 4) != 0)
-            string_member(w, "targetType", "container-instance");
-        string_member(w, "targetId", attrs[i].target_id);
-        ecsb_jw_object_end(w);
+            ecsb_aws_request_string(r, "targetType", "container-instance");
+        ecsb_aws_request_string(r, "targetId", attrs[i].target_id);
+        ecsb_jw_object_end(&r->w);
     }
-    ecsb_jw_array_end(w);
+    ecsb_jw_array_end(&r->w);
 }
 
 enum ecsb_status ecsb_ecs_describe_clusters(struct ecsb_aws_client *c, const char *const *clusters, size_t n,
                                             struct ecsb_json **out, struct ecsb_error *err)
 {
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    struct ecsb_json_writer w;
-    begin_request(&w, &b, NULL);
-    string_array(&w, "clusters", clusters, n);
-    ecsb_jw_object_end(&w);
-    return call(c, "DescribeClusters", &b, out, err);
+    struct ecsb_aws_request r;
+    begin(&r, NULL);
+    ecsb_aws_request_strings(&r, "clusters", clusters, n);
+    return ecs_send(&r, c, "DescribeClusters", out, err);
 }
 
 enum ecsb_status ecsb_ecs_list_container_instances(struct ecsb_aws_client *c, const char *cluster,
                                                    struct ecsb_json **out, struct ecsb_error *err)
 {
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    struct ecsb_json_writer w;
-    begin_request(&w, &b, cluster);
-    ecsb_jw_object_end(&w);
-    return call(c, "ListContainerInstances", &b, out, err);
+    struct ecsb_aws_request r;
+    begin(&r, cluster);
+    return ecs_send(&r, c, "ListContainerInstances", out, err);
 }
 
 enum ecsb_status ecsb_ecs_describe_container_instances(struct ecsb_aws_client *c, const char *cluster,
                                                        const char *const *arns, size_t n, struct ecsb_json **out,
                                                        struct ecsb_error *err)
 {
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    struct ecsb_json_writer w;
-    begin_request(&w, &b, cluster);
-    string_array(&w, "containerInstances", arns, n);
-    ecsb_jw_object_end(&w);
-    return call(c, "DescribeContainerInstances", &b, out, err);
+    struct ecsb_aws_request r;
+    begin(&r, cluster);
+    ecsb_aws_request_strings(&r, "containerInstances", arns, n);
+    return ecs_send(&r, c, "DescribeContainerInstances", out, err);
 }
 
 enum ecsb_status ecsb_ecs_put_attributes(struct ecsb_aws_client *c, const char *cluster,
                                          const struct ecsb_ecs_attribute *attrs, size_t n, struct ecsb_error *err)
 {
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    struct ecsb_json_writer w;
-    begin_request(&w, &b, cluster);
-    attributes(&w, attrs, n);
-    ecsb_jw_object_end(&w);
-    return call(c, "PutAttributes", &b, NULL, err);
+    struct ecsb_aws_request r;
+    begin(&r, cluster);
+    attributes(&r, attrs, n);
+    return ecs_send(&r, c, "PutAttributes", NULL, err);
 }
 
 enum ecsb_status ecsb_ecs_list_attributes(struct ecsb_aws_client *c, const char *cluster, const char *name,
                                           const char *value, struct ecsb_json **out, struct ecsb_error *err)
 {
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    struct ecsb_json_writer w;
-    begin_request(&w, &b, cluster);
-    string_member(&w, "targetType", "container-instance");
-    string_member(&w, "attributeName", name);
-    string_member(&w, "attributeValue", value);
-    ecsb_jw_object_end(&w);
-    return call(c, "ListAttributes", &b, out, err);
+    struct ecsb_aws_request r;
+    begin(&r, cluster);
+    ecsb_aws_request_string(&r, "targetType", "container-instance");
+    ecsb_aws_request_string(&r, "attributeName", name);
+    ecsb_aws_request_string(&r, "attributeValue", value);
+    return ecs_send(&r, c, "ListAttributes", out, err);
 }
 
 enum ecsb_status ecsb_ecs_register_container_instance(struct ecsb_aws_client *c, const char *cluster,
@@ -120,13 +89,11 @@ enum ecsb_status ecsb_ecs_register_container_instance(struct ecsb_aws_client *c,
                                                       const struct ecsb_ecs_attribute *attrs, size_t n,
                                                       struct ecsb_json **out, struct ecsb_error *err)
 {
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    struct ecsb_json_writer w;
-    begin_request(&w, &b, cluster);
-    string_member(&w, "instanceIdentityDocument", identity_doc);
-    string_member(&w, "instanceIdentityDocumentSignature", identity_sig ? identity_sig : "");
+    struct ecsb_aws_request r;
+    begin(&r, cluster);
+    ecsb_aws_request_string(&r, "instanceIdentityDocument", identity_doc);
+    ecsb_aws_request_string(&r, "instanceIdentityDocumentSignature", identity_sig ? identity_sig : "");
     if (n)
-        attributes(&w, attrs, n);
-    ecsb_jw_object_end(&w);
-    return call(c, "RegisterContainerInstance", &b, out, err);
+        attributes(&r, attrs, n);
+    return ecs_send(&r, c, "RegisterContainerInstance", out, err);
 }

@@ -5,6 +5,7 @@
 
 #include "ecsb/aws/client.h"
 #include "ecsb/base/strutil.h"
+#include "ecsb/config/config_values.h"
 
 const struct ecsb_aws_service ecsb_aws_ecs = {"ECS", "ecs", "ecs", "AmazonEC2ContainerServiceV20141113", "ECS"};
 const struct ecsb_aws_service ecsb_aws_ssm = {"SSM", "ssm", "ssm", "AmazonSSM", "SSM"};
@@ -21,21 +22,6 @@ const char *ecsb_aws_partition(const char *region)
 const char *ecsb_aws_dns_suffix(const char *region)
 {
     return strcmp(ecsb_aws_partition(region), "aws-cn") == 0 ? "amazonaws.com.cn" : "amazonaws.com";
-}
-
-bool ecsb_aws_region_valid(const char *region)
-{
-    if (!region)
-        return false;
-    size_t n = strlen(region);
-    if (n == 0 || n > 32 || region[0] == '-' || region[n - 1] == '-')
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char ch = region[i];
-        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-'))
-            return false;
-    }
-    return true;
 }
 
 /* Endpoint overrides are URLs an operator typed: accept http(s) only, and drop a
@@ -68,7 +54,7 @@ enum ecsb_status ecsb_aws_endpoint(const struct ecsb_aws_service *svc, const cha
         if (v)
             return use_override("AWS_ENDPOINT_URL", v, url, err);
     }
-    if (!ecsb_aws_region_valid(region))
+    if (!ecsb_valid_region(region))
         return ecsb_error_set(err, ECSB_ERR_INVALID,
                               "region '%s' is not a valid AWS region name -- set AWS_REGION (e.g. us-east-1)",
                               region ? region : "");

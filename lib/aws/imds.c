@@ -62,6 +62,11 @@ void ecsb_imds_free(struct ecsb_imds *m)
     m->token = NULL;
 }
 
+void ecsb_imds_set_deadline(struct ecsb_imds *m, long ms)
+{
+    m->cfg.deadline_ms = ms > 0 ? ms : 1;
+}
+
 bool ecsb_imds_token_usable(const struct ecsb_imds *m, long long now_ms)
 {
     return m->token && now_ms < m->token_expires_ms;
@@ -88,13 +93,15 @@ static void drop_token(struct ecsb_imds *m)
 
 struct op {
     long long deadline;  /* monotonic ms */
+    size_t max_body;     /* the cap of the answer this operation wants */
     int attempt;         /* tries made so far, token PUTs included */
     int failures;        /* transient failures so far: the backoff exponent */
     struct ecsb_error last;
 };
 
 static enum ecsb_status send_once(struct ecsb_imds *m, struct op *op, const char *method, const char *path,
-                                  const struct ecsb_http_headers *h, struct ecsb_http_response *resp)
+                                  const struct ecsb_http_headers *h, size_t max_body,
+                                  struct ecsb_http_response *resp)
 {
     char url[512];
     snprintf(url, sizeof url, "%s%s", m->endpoint, path);
@@ -109,6 +116,7 @@ static enum ecsb_status send_once(struct ecsb_imds *m, struct op *op, const char
     req.timeout_ms = timeout;
     req.connect_timeout_ms = timeout;
     req.no_proxy = true;
+    req.max_body = max_body;
     memset(resp, 0, sizeof *resp);
     op->attempt++;
     m->requests++;
@@ -141,6 +149,15 @@ static bool transient(enum ecsb_status st, long status)
     return st == ECSB_ERR_HTTP || st == ECSB_ERR_TIMEOUT || (st == ECSB_OK && status >= 500);
 }
 
+/* A token goes into a header: printable ASCII only, so CR/LF cannot add headers. */
+static bool token_ok(const char *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)t[i] < 0x21 || (unsigned char)t[i] > 0x7e)
+            return false;
+    return true;
+}
+
 /* Gets a token unless a usable one is cached. ECSB_ERR_UNSUPPORTED means the
  * service refused IMDSv2 tokens (403/404/405) and v1 is allowed. */
 static enum ecsb_status ensure_token(struct ecsb_imds *m, struct op *op, struct ecsb_error *err)
@@ -155,13 +172,21 @@ static enum ecsb_status ensure_token(struct ecsb_imds *m, struct op *op, struct 
     enum ecsb_status rc;
     for (;;) {
         struct ecsb_http_response resp;
-        enum ecsb_status st = send_once(m, op, "PUT", "/latest/api/token", &h, &resp);
-        if (st == ECSB_OK && resp.status == 200 && resp.body.len > 0) {
+        enum ecsb_status st = send_once(m, op, "PUT", "/latest/api/token", &h, ECSB_IMDS_MAX_TOKEN, &resp);
+        if (st == ECSB_OK && resp.status == 200 && resp.body.len > 0 && !token_ok(resp.body.data, resp.body.len)) {
+            rc = ecsb_error_set(err, ECSB_ERR_HTTP,
+                                "IMDS token request to %s returned a token with a control character or line "
+                                "break; refusing to send it as a header -- check what answers at that address",
+                                m->endpoint);
+        } else if (st == ECSB_OK && resp.status == 200 && resp.body.len > 0) {
             store_token(m, resp.body.data, resp.body.len, ecsb_clock_mono(&m->clock));
             rc = ECSB_OK;
         } else if (st == ECSB_OK && (resp.status == 403 || resp.status == 404 || resp.status == 405) &&
                    m->cfg.allow_v1) {
             rc = ECSB_ERR_UNSUPPORTED;
+        } else if (st == ECSB_ERR_LIMIT) {
+            rc = ecsb_error_set(err, ECSB_ERR_LIMIT, "IMDS token request to %s: the answer is larger than %u bytes; "
+                                "refusing it", m->endpoint, ECSB_IMDS_MAX_TOKEN);
         } else if (transient(st, st == ECSB_OK ? resp.status : 0) && backoff(m, op)) {
             ecsb_http_response_free(&resp);
             continue;
@@ -184,11 +209,12 @@ static enum ecsb_status ensure_token(struct ecsb_imds *m, struct op *op, struct 
     return rc;
 }
 
-static enum ecsb_status get_with_deadline(struct ecsb_imds *m, const char *path, struct ecsb_buf *out,
-                                          struct ecsb_error *err)
+static enum ecsb_status get_with_deadline(struct ecsb_imds *m, const char *path, size_t max_body,
+                                          struct ecsb_buf *out, struct ecsb_error *err)
 {
     struct op op = {0};
     op.deadline = ecsb_clock_mono(&m->clock) + m->cfg.deadline_ms;
+    op.max_body = max_body;
     bool refreshed = false;
     for (;;) {
         enum ecsb_status tst = ensure_token(m, &op, err);
@@ -198,7 +224,7 @@ static enum ecsb_status get_with_deadline(struct ecsb_imds *m, const char *path,
         if (tst == ECSB_OK)
             ecsb_http_headers_add(&h, "X-aws-ec2-metadata-token", m->token);
         struct ecsb_http_response resp;
-        enum ecsb_status st = send_once(m, &op, "GET", path, &h, &resp);
+        enum ecsb_status st = send_once(m, &op, "GET", path, &h, max_body, &resp);
         ecsb_http_headers_free(&h);
         long status = st == ECSB_OK ? resp.status : 0;
         enum ecsb_status rc = ECSB_OK;
@@ -206,6 +232,9 @@ static enum ecsb_status get_with_deadline(struct ecsb_imds *m, const char *path,
         if (st == ECSB_OK && status == 200) {
             ecsb_buf_reset(out);
             ecsb_buf_append(out, resp.body.data ? resp.body.data : "", resp.body.len);
+        } else if (st == ECSB_ERR_LIMIT) {
+            rc = ecsb_error_set(err, ECSB_ERR_LIMIT, "IMDS %s: the answer is larger than %zu bytes; refusing it",
+                                path, max_body);
         } else if (st == ECSB_OK && status == 404) {
             rc = ecsb_error_set(err, ECSB_ERR_NOT_FOUND, "IMDS %s: not found (HTTP 404)", path);
         } else if (st == ECSB_OK && status == 401 && tst == ECSB_OK && !refreshed) {
@@ -231,19 +260,25 @@ static enum ecsb_status get_with_deadline(struct ecsb_imds *m, const char *path,
     }
 }
 
-enum ecsb_status ecsb_imds_get(struct ecsb_imds *m, const char *path, struct ecsb_buf *out, struct ecsb_error *err)
+static enum ecsb_status get_capped(struct ecsb_imds *m, const char *path, size_t max_body, struct ecsb_buf *out,
+                                   struct ecsb_error *err)
 {
     if (m->disabled)
         return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED,
                               "IMDS %s: the instance metadata service is disabled (AWS_EC2_METADATA_DISABLED=true)",
                               path);
-    return get_with_deadline(m, path, out, err);
+    return get_with_deadline(m, path, max_body, out, err);
+}
+
+enum ecsb_status ecsb_imds_get(struct ecsb_imds *m, const char *path, struct ecsb_buf *out, struct ecsb_error *err)
+{
+    return get_capped(m, path, ECSB_IMDS_MAX_METADATA, out, err);
 }
 
 enum ecsb_status ecsb_imds_user_data(struct ecsb_imds *m, struct ecsb_buf *out, bool *present,
                                      struct ecsb_error *err)
 {
-    enum ecsb_status st = ecsb_imds_get(m, "/latest/user-data", out, err);
+    enum ecsb_status st = get_capped(m, "/latest/user-data", ECSB_IMDS_MAX_USER_DATA, out, err);
     *present = st == ECSB_OK;
     if (st == ECSB_ERR_NOT_FOUND || m->disabled) { /* disabled: no user data to read */
         ecsb_buf_reset(out);
@@ -309,7 +344,7 @@ enum ecsb_status ecsb_imds_role_credentials(struct ecsb_imds *m, struct ecsb_cre
     }
     struct ecsb_buf path = ECSB_BUF_INIT, body = ECSB_BUF_INIT;
     ecsb_buf_printf(&path, "/latest/meta-data/iam/security-credentials/%s", role);
-    st = ecsb_imds_get(m, path.data, &body, err);
+    st = get_capped(m, path.data, ECSB_IMDS_MAX_CREDENTIALS, &body, err);
     if (st == ECSB_OK)
         st = ecsb_credentials_from_imds_json(ecsb_buf_cstr(&body), body.len, role, out, err);
     ecsb_buf_free(&path);

@@ -11,6 +11,14 @@ void ecsb_aws_retry_defaults(struct ecsb_aws_retry *r)
     r->per_try_timeout_ms = 15000;
 }
 
+void ecsb_aws_retry_set_deadline(struct ecsb_aws_retry *r, long ms)
+{
+    struct ecsb_aws_retry d;
+    ecsb_aws_retry_defaults(&d);
+    r->deadline_ms = ms > 0 ? ms : 1;
+    r->per_try_timeout_ms = d.per_try_timeout_ms < r->deadline_ms ? d.per_try_timeout_ms : r->deadline_ms;
+}
+
 long ecsb_aws_backoff_ms(const struct ecsb_aws_retry *r, int retry, uint32_t (*rng)(void *ctx), void *ctx)
 {
     if (retry < 1)

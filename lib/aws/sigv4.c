@@ -15,7 +15,7 @@ void ecsb_credentials_free(struct ecsb_credentials *c)
     if (!c) return;
     free(c->access_key_id);
     if (c->secret_access_key) {
-        memset(c->secret_access_key, 0, strlen(c->secret_access_key));
+        ecsb_secure_zero(c->secret_access_key, strlen(c->secret_access_key));
         free(c->secret_access_key);
     }
     free(c->session_token);
@@ -242,10 +242,11 @@ static void compute_signature(const struct ecsb_sigv4_params *p, const char *dat
     hmac_str(a, sizeof a, "aws4_request", b);
     hmac_str(b, sizeof b, sts, a);
     ecsb_hex(a, sizeof a, sig);
-    /* The derived key is as good as the secret for a day: wipe it. */
-    memset(k.data, 0, k.len);
-    memset(a, 0, sizeof a);
-    memset(b, 0, sizeof b);
+    /* The derived key is as good as the secret for a day: wipe it, in a way the
+     * compiler cannot drop as a dead store. */
+    ecsb_secure_zero(k.data, k.len);
+    ecsb_secure_zero(a, sizeof a);
+    ecsb_secure_zero(b, sizeof b);
     ecsb_buf_free(&k);
 }
 

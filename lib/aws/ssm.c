@@ -3,32 +3,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ecsb/aws/client.h"
-#include "ecsb/base/json.h"
+#include "ecsb/aws/ssm.h"
 
-static enum ecsb_status call(struct ecsb_aws_client *c, const char *action, struct ecsb_buf *body,
-                             struct ecsb_json **out, struct ecsb_error *err)
+#include "request.h"
+
+static enum ecsb_status ssm_send(struct ecsb_aws_request *r, struct ecsb_aws_client *c, const char *action,
+                                 struct ecsb_json **out, struct ecsb_error *err)
 {
-    enum ecsb_status st = ecsb_aws_call(c, &ecsb_aws_ssm, action, ecsb_buf_cstr(body), out, err);
-    ecsb_buf_free(body);
-    return st;
+    return ecsb_aws_request_send(r, c, &ecsb_aws_ssm, action, out, err);
 }
 
 enum ecsb_status ecsb_ssm_get_parameter(struct ecsb_aws_client *c, const char *name, bool decrypt, char **value,
                                         struct ecsb_error *err)
 {
     *value = NULL;
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    struct ecsb_json_writer w;
-    ecsb_jw_init(&w, &b, 0);
-    ecsb_jw_object_begin(&w);
-    ecsb_jw_key(&w, "Name");
-    ecsb_jw_string(&w, name);
-    ecsb_jw_key(&w, "WithDecryption");
-    ecsb_jw_bool(&w, decrypt);
-    ecsb_jw_object_end(&w);
+    struct ecsb_aws_request r;
+    ecsb_aws_request_begin(&r);
+    ecsb_aws_request_string(&r, "Name", name);
+    ecsb_aws_request_bool(&r, "WithDecryption", decrypt);
     struct ecsb_json *doc = NULL;
-    enum ecsb_status st = call(c, "GetParameter", &b, &doc, err);
+    enum ecsb_status st = ssm_send(&r, c, "GetParameter", &doc, err);
     if (st != ECSB_OK)
         return st;
     const char *v = ecsb_json_get_string(ecsb_json_get(doc, "Parameter"), "Value");
@@ -46,17 +40,10 @@ enum ecsb_status ecsb_ssm_get_parameters(struct ecsb_aws_client *c, const char *
 {
     if (n < 1 || n > 10)
         return ecsb_error_set(err, ECSB_ERR_INVALID, "SSM GetParameters takes 1 to 10 names, not %lu", (unsigned long)n);
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    struct ecsb_json_writer w;
-    ecsb_jw_init(&w, &b, 0);
-    ecsb_jw_object_begin(&w);
-    ecsb_jw_key(&w, "Names");
-    ecsb_jw_array_begin(&w);
-    for (size_t i = 0; i < n; i++)
-        ecsb_jw_string(&w, names[i]);
-    ecsb_jw_array_end(&w);
-    ecsb_jw_object_end(&w);
-    return call(c, "GetParameters", &b, out, err);
+    struct ecsb_aws_request r;
+    ecsb_aws_request_begin(&r);
+    ecsb_aws_request_strings(&r, "Names", names, n);
+    return ssm_send(&r, c, "GetParameters", out, err);
 }
 
 /* Pages are re-emitted into one {"Parameters":[...]} document, then parsed once:
@@ -74,23 +61,14 @@ enum ecsb_status ecsb_ssm_get_parameters_by_path(struct ecsb_aws_client *c, cons
     char *next = NULL;
     enum ecsb_status st = ECSB_OK;
     for (int page = 0; page < 10000; page++) {
-        struct ecsb_buf b = ECSB_BUF_INIT;
-        struct ecsb_json_writer w;
-        ecsb_jw_init(&w, &b, 0);
-        ecsb_jw_object_begin(&w);
-        ecsb_jw_key(&w, "Path");
-        ecsb_jw_string(&w, path);
-        ecsb_jw_key(&w, "Recursive");
-        ecsb_jw_bool(&w, recursive);
-        ecsb_jw_key(&w, "MaxResults");
-        ecsb_jw_int(&w, 10);
-        if (next) {
-            ecsb_jw_key(&w, "NextToken");
-            ecsb_jw_string(&w, next);
-        }
-        ecsb_jw_object_end(&w);
+        struct ecsb_aws_request r;
+        ecsb_aws_request_begin(&r);
+        ecsb_aws_request_string(&r, "Path", path);
+        ecsb_aws_request_bool(&r, "Recursive", recursive);
+        ecsb_aws_request_int(&r, "MaxResults", 10);
+        ecsb_aws_request_string(&r, "NextToken", next);
         struct ecsb_json *doc = NULL;
-        st = call(c, "GetParametersByPath", &b, &doc, err);
+        st = ssm_send(&r, c, "GetParametersByPath", &doc, err);
         if (st != ECSB_OK)
             break;
         struct ecsb_json *params = ecsb_json_get(doc, "Parameters");
@@ -117,29 +95,16 @@ enum ecsb_status ecsb_ssm_get_parameters_by_path(struct ecsb_aws_client *c, cons
 enum ecsb_status ecsb_ssm_put_parameter(struct ecsb_aws_client *c, const struct ecsb_ssm_put *p, long long *version,
                                         struct ecsb_error *err)
 {
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    struct ecsb_json_writer w;
-    ecsb_jw_init(&w, &b, 0);
-    ecsb_jw_object_begin(&w);
-    ecsb_jw_key(&w, "Name");
-    ecsb_jw_string(&w, p->name);
-    ecsb_jw_key(&w, "Value");
-    ecsb_jw_string(&w, p->value);
-    ecsb_jw_key(&w, "Type");
-    ecsb_jw_string(&w, p->type ? p->type : "String");
-    if (p->data_type) {
-        ecsb_jw_key(&w, "DataType");
-        ecsb_jw_string(&w, p->data_type);
-    }
-    if (p->description) {
-        ecsb_jw_key(&w, "Description");
-        ecsb_jw_string(&w, p->description);
-    }
-    ecsb_jw_key(&w, "Overwrite");
-    ecsb_jw_bool(&w, p->overwrite);
-    ecsb_jw_object_end(&w);
+    struct ecsb_aws_request r;
+    ecsb_aws_request_begin(&r);
+    ecsb_aws_request_string(&r, "Name", p->name);
+    ecsb_aws_request_string(&r, "Value", p->value);
+    ecsb_aws_request_string(&r, "Type", p->type ? p->type : "String");
+    ecsb_aws_request_string(&r, "DataType", p->data_type);
+    ecsb_aws_request_string(&r, "Description", p->description);
+    ecsb_aws_request_bool(&r, "Overwrite", p->overwrite);
     struct ecsb_json *doc = NULL;
-    enum ecsb_status st = call(c, "PutParameter", &b, &doc, err);
+    enum ecsb_status st = ssm_send(&r, c, "PutParameter", &doc, err);
     if (st == ECSB_OK && version) {
         struct ecsb_json *v = ecsb_json_get(doc, "Version");
         *version = v && v->type == ECSB_JSON_NUMBER ? (long long)v->number : 0;

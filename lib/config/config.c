@@ -12,69 +12,87 @@
 #include "ecsb/base/buf.h"
 #include "ecsb/base/strutil.h"
 
-enum ktype { K_CLUSTER, K_REGION, K_VERSION, K_BOOL, K_CIDRS, K_LIST, K_PULL, K_DURATION, K_IMAGES, K_MODE,
-             K_PARALLEL, K_PATH };
-
 static const struct { const char *name, *forms; } ktypes[] = {
-    [K_CLUSTER] = {"cluster name", "a cluster name of 1-255 letters, digits, '-' and '_', or a cluster ARN"},
-    [K_REGION] = {"region", "an AWS region such as us-east-1 (leave the key out to take it from instance metadata)"},
-    [K_VERSION] = {"agent version", "cached, latest, or a release such as 1.101.0 or v1.101.0"},
-    [K_BOOL] = {"bool", ECSB_INI_BOOL_FORMS},
-    [K_CIDRS] = {"CIDR list", "comma-separated CIDRs or a JSON array, e.g. 10.0.0.0/16, fd00:ec2::/64"},
-    [K_LIST] = {"list", "comma-separated names of letters, digits and '-', or a JSON array, e.g. json-file, awslogs"},
-    [K_PULL] = {"enum", "default, always, once, prefer-cached"},
-    [K_DURATION] = {"duration", ECSB_DURATION_FORMS ", greater than 0"},
-    [K_IMAGES] = {"image list", "comma-separated image references; {ltsc} stands for the host build's servercore "
+    [ECSB_KEY_MAP] = {"map", "name = value entries"},
+    [ECSB_KEY_CLUSTER] = {"cluster name", "a cluster name of 1-255 letters, digits, '-' and '_', or a cluster ARN"},
+    [ECSB_KEY_REGION] = {"region", "an AWS region such as us-east-1 (leave the key out to take it from instance metadata)"},
+    [ECSB_KEY_VERSION] = {"agent version", "cached, latest, or a release such as 1.101.0 or v1.101.0"},
+    [ECSB_KEY_BOOL] = {"bool", ECSB_INI_BOOL_FORMS},
+    [ECSB_KEY_CIDRS] = {"CIDR list", "comma-separated CIDRs or a JSON array, e.g. 10.0.0.0/16, fd00:ec2::/64"},
+    [ECSB_KEY_LIST] = {"list", "comma-separated names of letters, digits and '-', or a JSON array, e.g. json-file, awslogs"},
+    [ECSB_KEY_PULL] = {"enum", "default, always, once, prefer-cached"},
+    [ECSB_KEY_DURATION] = {"duration", ECSB_DURATION_FORMS ", greater than 0"},
+    [ECSB_KEY_IMAGES] = {"image list", "comma-separated image references; {ltsc} stands for the host build's servercore "
                                 "tag and {nanoserver} for its nanoserver tag, e.g. "
                                 "mcr.microsoft.com/windows/servercore:{ltsc}"},
-    [K_MODE] = {"enum", "pull, verify, off"},
-    [K_PARALLEL] = {"integer", "a whole number from 1 to 8"},
-    [K_PATH] = {"path", "a non-empty path"},
+    [ECSB_KEY_MODE] = {"enum", "pull, verify, off"},
+    [ECSB_KEY_PARALLEL] = {"integer", "a whole number from 1 to 8"},
+    [ECSB_KEY_PATH] = {"path", "a non-empty path"},
 };
 
 #define F(member) offsetof(struct ecsb_config, member)
 
-
+/* One row per fixed key; adding a key is one row here plus the code that uses it.
+ * agent_var/env_pos: the agent variable derived from the key and its place in the
+ * agent environment (docs/configuration.md, "The agent environment"); the
+ * environment builder, the environment.* value checks and the PowerShell reader
+ * all read these columns. ps_param: the Initialize-ECSAgent parameter that sets
+ * the key. max: the longest accepted duration. */
 static const struct key_def {
     const char *section, *key;
-    enum ktype type;
+    enum ecsb_key_type type;
     size_t offset;
     const char *def; /* NULL: this platform's default for ecs-bootstrap's own file (key_default) */
     const char *agent_var;
+    int env_pos;
+    const char *ps_param;
+    const char *max;
 } schema[] = {
-    {"cluster", "name", K_CLUSTER, F(cluster.name), "default", "ECS_CLUSTER"},
-    {"cluster", "region", K_REGION, F(cluster.region), "", "AWS_DEFAULT_REGION"},
-    {"agent", "version", K_VERSION, F(agent.version_kind), "cached", ""},
-    {"agent", "task_iam_role", K_BOOL, F(agent.task_iam_role), "false", "ECS_ENABLE_TASK_IAM_ROLE"},
-    {"agent", "task_iam_role_network_host", K_BOOL, F(agent.task_iam_role_network_host), "false",
-     "ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST"},
-    {"agent", "task_eni", K_BOOL, F(agent.task_eni), "false", "ECS_ENABLE_TASK_ENI"},
-    {"agent", "awsvpc_block_imds", K_BOOL, F(agent.awsvpc_block_imds), "false", "ECS_AWSVPC_BLOCK_IMDS"},
-    {"agent", "awsvpc_additional_local_routes", K_CIDRS, F(agent.awsvpc_additional_local_routes), "",
-     "ECS_AWSVPC_ADDITIONAL_LOCAL_ROUTES"},
-    {"agent", "logging_drivers", K_LIST, F(agent.logging_drivers), "", "ECS_AVAILABLE_LOGGING_DRIVERS"},
-    {"agent", "image_pull_behavior", K_PULL, F(agent.image_pull_behavior), "", "ECS_IMAGE_PULL_BEHAVIOR"},
-    {"agent", "registration_timeout", K_DURATION, F(agent.registration_timeout_ns), "15m", ""},
-    {"agent", "external", K_BOOL, F(agent.external), "false", "ECS_EXTERNAL"},
-    {"images", "preload", K_IMAGES, F(images.preload), "", ""},
-    {"images", "mode", K_MODE, F(images.mode), "pull", ""},
-    {"images", "parallel", K_PARALLEL, F(images.parallel), "2", ""},
-    {"timeouts", "imds", K_DURATION, F(timeouts.imds_ns), "10s", ""},
-    {"timeouts", "aws_call", K_DURATION, F(timeouts.aws_call_ns), "30s", ""},
-    {"timeouts", "docker", K_DURATION, F(timeouts.docker_ns), "5m", ""},
-    {"timeouts", "preflight", K_DURATION, F(timeouts.preflight_ns), "5m", ""},
-    {"paths", "datadir", K_PATH, F(paths.datadir), ECSB_AGENT_DATADIR, "ECS_DATADIR"},
-    {"paths", "logfile", K_PATH, F(paths.logfile), ECSB_AGENT_LOGFILE, "ECS_LOGFILE"},
-    {"paths", "agent_dir", K_PATH, F(paths.agent_dir), ECSB_AGENT_DIR, ""},
-    {"paths", "status_file", K_PATH, F(paths.status_file), NULL, ""},
-    {"paths", "log_dir", K_PATH, F(paths.log_dir), NULL, ""},
-    {"paths", "env_file", K_PATH, F(paths.env_file), ECSB_AGENT_ENV_FILE, ""},
+    {"cluster", "name", ECSB_KEY_CLUSTER, F(cluster.name), "default", "ECS_CLUSTER", 1, "Cluster", NULL},
+    {"cluster", "region", ECSB_KEY_REGION, F(cluster.region), "", "AWS_DEFAULT_REGION", 14, "AWSDefaultRegion", NULL},
+    {"agent", "version", ECSB_KEY_VERSION, F(agent.version_kind), "cached", "", 0, "Version", NULL},
+    {"agent", "task_iam_role", ECSB_KEY_BOOL, F(agent.task_iam_role), "false", "ECS_ENABLE_TASK_IAM_ROLE", 4,
+     "EnableTaskIAMRole", NULL},
+    {"agent", "task_iam_role_network_host", ECSB_KEY_BOOL, F(agent.task_iam_role_network_host), "false",
+     "ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST", 5, NULL, NULL},
+    {"agent", "task_eni", ECSB_KEY_BOOL, F(agent.task_eni), "false", "ECS_ENABLE_TASK_ENI", 6, "EnableTaskENI", NULL},
+    {"agent", "awsvpc_block_imds", ECSB_KEY_BOOL, F(agent.awsvpc_block_imds), "false", "ECS_AWSVPC_BLOCK_IMDS", 7,
+     "AwsvpcBlockIMDS", NULL},
+    {"agent", "awsvpc_additional_local_routes", ECSB_KEY_CIDRS, F(agent.awsvpc_additional_local_routes), "",
+     "ECS_AWSVPC_ADDITIONAL_LOCAL_ROUTES", 8, "AwsvpcAdditionalLocalRoutes", NULL},
+    {"agent", "logging_drivers", ECSB_KEY_LIST, F(agent.logging_drivers), "", "ECS_AVAILABLE_LOGGING_DRIVERS", 9,
+     "LoggingDrivers", NULL},
+    {"agent", "image_pull_behavior", ECSB_KEY_PULL, F(agent.image_pull_behavior), "", "ECS_IMAGE_PULL_BEHAVIOR", 12,
+     NULL, NULL},
+    {"agent", "registration_timeout", ECSB_KEY_DURATION, F(agent.registration_timeout_ns), "15m", "", 0, NULL, "24h"},
+    {"agent", "external", ECSB_KEY_BOOL, F(agent.external), "false", "ECS_EXTERNAL", 13, "ExternalInstance", NULL},
+    {"images", "preload", ECSB_KEY_IMAGES, F(images.preload), "", "", 0, NULL, NULL},
+    {"images", "mode", ECSB_KEY_MODE, F(images.mode), "pull", "", 0, NULL, NULL},
+    {"images", "parallel", ECSB_KEY_PARALLEL, F(images.parallel), "2", "", 0, NULL, NULL},
+    {"timeouts", "imds", ECSB_KEY_DURATION, F(timeouts.imds_ns), "10s", "", 0, NULL, "5m"},
+    {"timeouts", "aws_call", ECSB_KEY_DURATION, F(timeouts.aws_call_ns), "30s", "", 0, NULL, "10m"},
+    {"timeouts", "docker", ECSB_KEY_DURATION, F(timeouts.docker_ns), "5m", "", 0, NULL, "1h"},
+    {"timeouts", "preflight", ECSB_KEY_DURATION, F(timeouts.preflight_ns), "5m", "", 0, NULL, "1h"},
+    {"paths", "datadir", ECSB_KEY_PATH, F(paths.datadir), ECSB_AGENT_DATADIR, "ECS_DATADIR", 2, NULL, NULL},
+    {"paths", "logfile", ECSB_KEY_PATH, F(paths.logfile), ECSB_AGENT_LOGFILE, "ECS_LOGFILE", 3, NULL, NULL},
+    {"paths", "agent_dir", ECSB_KEY_PATH, F(paths.agent_dir), ECSB_AGENT_DIR, "", 0, NULL, NULL},
+    {"paths", "status_file", ECSB_KEY_PATH, F(paths.status_file), NULL, "", 0, NULL, NULL},
+    {"paths", "log_dir", ECSB_KEY_PATH, F(paths.log_dir), NULL, "", 0, NULL, NULL},
+    {"paths", "env_file", ECSB_KEY_PATH, F(paths.env_file), ECSB_AGENT_ENV_FILE, "", 0, NULL, NULL},
 };
 
 _Static_assert(sizeof schema / sizeof schema[0] == ECSB_CONFIG_NKEYS, "ECSB_CONFIG_NKEYS must match the schema");
 
-/* Open sections: any key, validated per section. */
-static const char *const map_sections[] = {"attributes", "tags", "environment"};
+/* Open sections: any key, validated per section. attributes.* and tags.* each
+ * derive one agent variable (a JSON object), placed like the fixed keys'. */
+static const struct map_def {
+    const char *section, *agent_var;
+    int env_pos;
+} map_defs[] = {
+    {"attributes", "ECS_INSTANCE_ATTRIBUTES", 10},
+    {"tags", "ECS_CONTAINER_INSTANCE_TAGS", 11},
+    {"environment", "", 0},
+};
 static const char *const all_sections[] = {"cluster", "agent", "attributes", "tags",
                                            "images", "environment", "timeouts", "paths"};
 
@@ -98,9 +116,63 @@ bool ecsb_config_key(size_t index, struct ecsb_config_key_info *out)
     if (index >= ECSB_CONFIG_NKEYS)
         return false;
     const struct key_def *d = &schema[index];
-    *out = (struct ecsb_config_key_info){d->section, d->key, ktypes[d->type].name,
-                                         key_default(d), d->agent_var, ktypes[d->type].forms};
+    *out = (struct ecsb_config_key_info){.section = d->section,
+                                         .key = d->key,
+                                         .type = ktypes[d->type].name,
+                                         .def = key_default(d),
+                                         .agent_var = d->agent_var,
+                                         .forms = ktypes[d->type].forms,
+                                         .kind = d->type,
+                                         .ps_param = d->ps_param,
+                                         .max = d->max};
     return true;
+}
+
+/* Agent variables by position: schema rows first, then the map sections. */
+static bool agent_var_at(int pos, struct ecsb_config_agent_var *out)
+{
+    for (size_t i = 0; i < ECSB_CONFIG_NKEYS; i++)
+        if (schema[i].env_pos == pos) {
+            *out = (struct ecsb_config_agent_var){schema[i].agent_var, schema[i].section, schema[i].key,
+                                                  schema[i].type, (int)i};
+            return true;
+        }
+    for (size_t i = 0; i < sizeof map_defs / sizeof map_defs[0]; i++)
+        if (map_defs[i].env_pos == pos) {
+            *out = (struct ecsb_config_agent_var){map_defs[i].agent_var, map_defs[i].section, "*", ECSB_KEY_MAP,
+                                                  -1};
+            return true;
+        }
+    return false;
+}
+
+bool ecsb_config_agent_var(size_t index, struct ecsb_config_agent_var *out)
+{
+    return index < INT32_MAX && agent_var_at((int)index + 1, out);
+}
+
+bool ecsb_config_agent_var_named(const char *name, struct ecsb_config_agent_var *out)
+{
+    for (size_t i = 0; ecsb_config_agent_var(i, out); i++)
+        if (ecsb_strcaseeq(out->name, name))
+            return true;
+    return false;
+}
+
+const void *ecsb_config_field(const struct ecsb_config *c, size_t index)
+{
+    return index < ECSB_CONFIG_NKEYS ? (const char *)c + schema[index].offset : NULL;
+}
+
+const struct ecsb_config_map *ecsb_config_map(const struct ecsb_config *c, const char *section)
+{
+    if (ecsb_strcaseeq(section, "attributes"))
+        return &c->attributes;
+    if (ecsb_strcaseeq(section, "tags"))
+        return &c->tags;
+    if (ecsb_strcaseeq(section, "environment"))
+        return &c->environment;
+    return NULL;
 }
 
 int ecsb_config_key_index(const char *section, const char *key)
@@ -207,8 +279,8 @@ static const char *suggest(const char *word, const char *const *cands, size_t n)
 
 static bool is_map_section(const char *section)
 {
-    for (size_t i = 0; i < sizeof map_sections / sizeof map_sections[0]; i++)
-        if (ecsb_strcaseeq(section, map_sections[i]))
+    for (size_t i = 0; i < sizeof map_defs / sizeof map_defs[0]; i++)
+        if (ecsb_strcaseeq(section, map_defs[i].section))
             return true;
     return false;
 }
@@ -302,72 +374,96 @@ static bool valid_image(const char *s, char *why, size_t cap)
     return true;
 }
 
+static bool set_string(const struct key_def *d, char *field, const char *raw)
+{
+    if (!*raw || (d->type == ECSB_KEY_CLUSTER && !ecsb_valid_cluster_name(raw)) ||
+        (d->type == ECSB_KEY_REGION && !ecsb_valid_region(raw)))
+        return false;
+    free(*(char **)field);
+    *(char **)field = ecsb_xstrdup(raw);
+    return true;
+}
+
+/* Durations are positive and bounded by the row's max: a typo such as 2562047h
+ * would otherwise mean "wait forever". */
+static bool set_duration(const struct key_def *d, char *field, const char *raw, char *why, size_t cap)
+{
+    int64_t ns, max_ns;
+    if (!ecsb_parse_go_duration(raw, &ns) || ns <= 0)
+        return false;
+    if (d->max && ecsb_parse_go_duration(d->max, &max_ns) && ns > max_ns) {
+        snprintf(why, cap, "%s.%s may be at most %s", d->section, d->key, d->max);
+        return false;
+    }
+    *(int64_t *)field = ns;
+    return true;
+}
+
+static bool set_enum(const struct key_def *d, char *field, const char *raw)
+{
+    static const char *const pull[] = {"default", "always", "once", "prefer-cached", NULL};
+    static const char *const mode[] = {"pull", "verify", "off", NULL};
+    const char *const *names = d->type == ECSB_KEY_PULL ? pull : mode;
+    for (int i = 0; names[i]; i++)
+        if (ecsb_strcaseeq(raw, names[i])) {
+            *(int *)field = d->type == ECSB_KEY_PULL ? i + 1 : i; /* PULL enum starts with UNSET */
+            return true;
+        }
+    return false;
+}
+
+static bool set_list(const struct key_def *d, char *field, const char *raw, char *why, size_t cap)
+{
+    struct ecsb_strlist l = {0};
+    if (!ecsb_parse_list(raw, &l.items, &l.count, why, cap))
+        return false;
+    for (size_t i = 0; i < l.count; i++) {
+        const char *it = l.items[i];
+        bool ok = d->type == ECSB_KEY_CIDRS ? ecsb_parse_cidr(it)
+                : d->type == ECSB_KEY_LIST  ? valid_driver(it)
+                                            : valid_image(it, why, cap);
+        if (!ok) {
+            if (!*why)
+                snprintf(why, cap, "item %zu ('%.128s') is not accepted", i + 1, it);
+            strlist_free(&l);
+            return false;
+        }
+    }
+    strlist_free((struct ecsb_strlist *)field);
+    *(struct ecsb_strlist *)field = l;
+    return true;
+}
+
 /* Parses raw into the typed field of schema row d. On failure fills why (may stay
  * empty: the generic "not accepted" message then applies). */
 static bool set_typed(struct ecsb_config *c, const struct key_def *d, const char *raw, char *why, size_t cap)
 {
     char *field = (char *)c + d->offset;
     switch (d->type) {
-    case K_CLUSTER:
-    case K_REGION:
-    case K_PATH:
-        if (!*raw || (d->type == K_CLUSTER && !ecsb_valid_cluster_name(raw)) ||
-            (d->type == K_REGION && !ecsb_valid_region(raw)))
-            return false;
-        free(*(char **)field);
-        *(char **)field = ecsb_xstrdup(raw);
-        return true;
-    case K_VERSION:
+    case ECSB_KEY_CLUSTER:
+    case ECSB_KEY_REGION:
+    case ECSB_KEY_PATH:
+        return set_string(d, field, raw);
+    case ECSB_KEY_VERSION:
         return ecsb_parse_agent_version(raw, &c->agent.version_kind, c->agent.version, sizeof c->agent.version);
-    case K_BOOL:
+    case ECSB_KEY_BOOL:
         return ecsb_parse_ini_bool(raw, (bool *)field);
-    case K_DURATION: {
-        int64_t ns;
-        if (!ecsb_parse_go_duration(raw, &ns) || ns <= 0)
-            return false;
-        *(int64_t *)field = ns;
-        return true;
-    }
-    case K_PULL:
-    case K_MODE: {
-        static const char *const pull[] = {"default", "always", "once", "prefer-cached", NULL};
-        static const char *const mode[] = {"pull", "verify", "off", NULL};
-        const char *const *names = d->type == K_PULL ? pull : mode;
-        for (int i = 0; names[i]; i++)
-            if (ecsb_strcaseeq(raw, names[i])) {
-                *(int *)field = d->type == K_PULL ? i + 1 : i; /* PULL enum starts with UNSET */
-                return true;
-            }
-        return false;
-    }
-    case K_PARALLEL: {
+    case ECSB_KEY_DURATION:
+        return set_duration(d, field, raw, why, cap);
+    case ECSB_KEY_PULL:
+    case ECSB_KEY_MODE:
+        return set_enum(d, field, raw);
+    case ECSB_KEY_PARALLEL:
         if (strlen(raw) != 1 || raw[0] < '1' || raw[0] > '8')
             return false;
         *(int *)field = raw[0] - '0';
         return true;
-    }
-    case K_CIDRS:
-    case K_LIST:
-    case K_IMAGES: {
-        struct ecsb_strlist l = {0};
-        if (!ecsb_parse_list(raw, &l.items, &l.count, why, cap))
-            return false;
-        for (size_t i = 0; i < l.count; i++) {
-            const char *it = l.items[i];
-            bool ok = d->type == K_CIDRS ? ecsb_parse_cidr(it)
-                    : d->type == K_LIST  ? valid_driver(it)
-                                         : valid_image(it, why, cap);
-            if (!ok) {
-                if (!*why)
-                    snprintf(why, cap, "item %zu ('%.128s') is not accepted", i + 1, it);
-                strlist_free(&l);
-                return false;
-            }
-        }
-        strlist_free((struct ecsb_strlist *)field);
-        *(struct ecsb_strlist *)field = l;
-        return true;
-    }
+    case ECSB_KEY_CIDRS:
+    case ECSB_KEY_LIST:
+    case ECSB_KEY_IMAGES:
+        return set_list(d, field, raw, why, cap);
+    case ECSB_KEY_MAP:
+        break;
     }
     return false;
 }
@@ -397,15 +493,6 @@ static enum ecsb_status set_fixed(struct ecsb_config *c, size_t index, const cha
 }
 
 /* --- open sections ---------------------------------------------------------- */
-
-static const struct ecsb_config_map *map_for(const struct ecsb_config *c, const char *section)
-{
-    if (ecsb_strcaseeq(section, "attributes"))
-        return &c->attributes;
-    if (ecsb_strcaseeq(section, "tags"))
-        return &c->tags;
-    return &c->environment;
-}
 
 static struct ecsb_config_entry *map_find(const struct ecsb_config_map *m, const char *key, bool fold_case)
 {
@@ -501,8 +588,8 @@ static enum ecsb_status config_set(struct ecsb_config *c, const char *section, c
                               place, key);
     int index = is_map_section(section) ? -1 : ecsb_config_key_index(section, key);
     /* Only lists may span lines (INI continuation lines arrive joined by '\n'). */
-    bool multiline_ok = index >= 0 && (schema[index].type == K_CIDRS || schema[index].type == K_LIST ||
-                                       schema[index].type == K_IMAGES);
+    bool multiline_ok = index >= 0 && (schema[index].type == ECSB_KEY_CIDRS || schema[index].type == ECSB_KEY_LIST ||
+                                       schema[index].type == ECSB_KEY_IMAGES);
     if (has_control_chars(value, multiline_ok))
         return ecsb_error_set(err, ECSB_ERR_INVALID,
                               "%s: %.64s.%.128s contains a control character or a line break; write the value on "
@@ -558,9 +645,9 @@ void ecsb_config_free(struct ecsb_config *c)
     for (size_t i = 0; i < ECSB_CONFIG_NKEYS; i++) {
         const struct key_def *d = &schema[i];
         char *field = (char *)c + d->offset;
-        if (d->type == K_CLUSTER || d->type == K_REGION || d->type == K_PATH)
+        if (d->type == ECSB_KEY_CLUSTER || d->type == ECSB_KEY_REGION || d->type == ECSB_KEY_PATH)
             free(*(char **)field);
-        else if (d->type == K_CIDRS || d->type == K_LIST || d->type == K_IMAGES)
+        else if (d->type == ECSB_KEY_CIDRS || d->type == ECSB_KEY_LIST || d->type == ECSB_KEY_IMAGES)
             strlist_free((struct ecsb_strlist *)field);
         free(c->origin[i].raw);
         free(c->origin[i].source);
@@ -661,7 +748,7 @@ const char *ecsb_config_source(const struct ecsb_config *c, const char *section,
         return c->origin[index].source;
     if (!is_map_section(section))
         return NULL;
-    const struct ecsb_config_map *m = map_for(c, section);
+    const struct ecsb_config_map *m = ecsb_config_map(c, section);
     const struct ecsb_config_entry *e = map_find(m, key, m == &c->environment);
     return e ? e->source : NULL;
 }
@@ -669,4 +756,23 @@ const char *ecsb_config_source(const struct ecsb_config *c, const char *section,
 const struct ecsb_config_entry *ecsb_config_env(const struct ecsb_config *c, const char *name)
 {
     return map_find(&c->environment, name, true);
+}
+
+int64_t ecsb_config_layered_duration(const struct ecsb_settings *const *layers, size_t n, const char *section,
+                                     const char *key)
+{
+    int index = ecsb_config_key_index(section, key);
+    if (index < 0 || schema[index].type != ECSB_KEY_DURATION)
+        return 0;
+    struct ecsb_config tmp;
+    ecsb_config_init(&tmp);
+    for (size_t i = 0; i < n; i++) {
+        const struct ecsb_setting *s = layers[i] ? ecsb_settings_find(layers[i], section, key) : NULL;
+        struct ecsb_error ignored = {0};
+        if (s) /* a bad value keeps the lower layer's; the plan reports it later */
+            ecsb_config_set(&tmp, section, key, s->value, "", 0, 0, &ignored);
+    }
+    int64_t ns = *(const int64_t *)ecsb_config_field(&tmp, (size_t)index);
+    ecsb_config_free(&tmp);
+    return ns;
 }

@@ -10,6 +10,7 @@
 #include "ecsb/base/error.h"
 #include "ecsb/base/json.h"
 #include "ecsb/base/strutil.h"
+#include "ecsb/config/config.h"
 
 static bool is_digit(int c) { return c >= '0' && c <= '9'; }
 static bool is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -56,6 +57,87 @@ static const struct { const char *name; uint64_t ns; } duration_units[] = {
 
 #define DUR_LIMIT (1ull << 63)
 
+/* Go's leadingInt: digits into *v; false on overflow. */
+static bool leading_int(const char **s, uint64_t *v)
+{
+    for (*v = 0; is_digit((unsigned char)**s); (*s)++) {
+        if (*v > (DUR_LIMIT - 1) / 10)
+            return false;
+        *v = *v * 10 + (uint64_t)(**s - '0');
+        if (*v > DUR_LIMIT - 1)
+            return false;
+    }
+    return true;
+}
+
+/* Go's leadingFraction: digits into *f with *scale = 10^(digits kept); digits past
+ * the precision are consumed and dropped, as Go does. */
+static void leading_fraction(const char **s, uint64_t *f, double *scale)
+{
+    bool overflow = false;
+    for (*f = 0, *scale = 1; is_digit((unsigned char)**s); (*s)++) {
+        if (overflow)
+            continue;
+        if (*f > (DUR_LIMIT - 1) / 10) {
+            overflow = true;
+            continue;
+        }
+        uint64_t y = *f * 10 + (uint64_t)(**s - '0');
+        if (y > DUR_LIMIT) {
+            overflow = true;
+            continue;
+        }
+        *f = y;
+        *scale *= 10;
+    }
+}
+
+/* The unit at *s (advanced past it), in ns; 0 when missing or unknown. */
+static uint64_t duration_unit(const char **s)
+{
+    size_t ulen = 0;
+    while ((*s)[ulen] && (*s)[ulen] != '.' && !is_digit((unsigned char)(*s)[ulen]))
+        ulen++;
+    for (size_t i = 0; ulen && i < sizeof duration_units / sizeof duration_units[0]; i++)
+        if (strlen(duration_units[i].name) == ulen && !strncmp(*s, duration_units[i].name, ulen)) {
+            *s += ulen;
+            return duration_units[i].ns;
+        }
+    return 0;
+}
+
+/* One "<number><unit>" component, in ns, advancing *s; false on a syntax error or overflow. */
+static bool duration_component(const char **s, uint64_t *out)
+{
+    if (!(**s == '.' || is_digit((unsigned char)**s)))
+        return false;
+    uint64_t v, f = 0;
+    double scale = 1;
+    const char *start = *s;
+    if (!leading_int(s, &v))
+        return false;
+    bool pre = *s != start, post = false;
+    if (**s == '.') {
+        (*s)++;
+        const char *fs = *s;
+        leading_fraction(s, &f, &scale);
+        post = *s != fs;
+    }
+    if (!pre && !post)
+        return false;
+    uint64_t unit = duration_unit(s);
+    if (!unit || v > DUR_LIMIT / unit)
+        return false;
+    v *= unit;
+    if (f > 0) {
+        v += (uint64_t)((double)f * ((double)unit / scale));
+        if (v > DUR_LIMIT)
+            return false;
+    }
+    *out = v;
+    return true;
+}
+
 bool ecsb_parse_go_duration(const char *s, int64_t *ns)
 {
     bool neg = false;
@@ -67,62 +149,9 @@ bool ecsb_parse_go_duration(const char *s, int64_t *ns)
     if (!*s)
         return false;
     while (*s) {
-        if (!(*s == '.' || is_digit((unsigned char)*s)))
+        uint64_t v;
+        if (!duration_component(&s, &v))
             return false;
-        uint64_t v = 0, f = 0;
-        double scale = 1;
-        const char *start = s;
-        for (; is_digit((unsigned char)*s); s++) { /* leadingInt */
-            if (v > (DUR_LIMIT - 1) / 10)
-                return false;
-            v = v * 10 + (uint64_t)(*s - '0');
-            if (v > DUR_LIMIT - 1)
-                return false;
-        }
-        bool pre = s != start, post = false;
-        if (*s == '.') {
-            s++;
-            const char *fs = s;
-            bool overflow = false;
-            for (; is_digit((unsigned char)*s); s++) { /* leadingFraction */
-                if (overflow)
-                    continue;
-                if (f > (DUR_LIMIT - 1) / 10) {
-                    overflow = true;
-                    continue;
-                }
-                uint64_t y = f * 10 + (uint64_t)(*s - '0');
-                if (y > DUR_LIMIT) {
-                    overflow = true;
-                    continue;
-                }
-                f = y;
-                scale *= 10;
-            }
-            post = s != fs;
-        }
-        if (!pre && !post)
-            return false;
-        size_t ulen = 0;
-        while (s[ulen] && s[ulen] != '.' && !is_digit((unsigned char)s[ulen]))
-            ulen++;
-        if (ulen == 0)
-            return false; /* missing unit */
-        uint64_t unit = 0;
-        for (size_t i = 0; i < sizeof duration_units / sizeof duration_units[0]; i++)
-            if (strlen(duration_units[i].name) == ulen && !strncmp(s, duration_units[i].name, ulen))
-                unit = duration_units[i].ns;
-        if (!unit)
-            return false;
-        s += ulen;
-        if (v > DUR_LIMIT / unit)
-            return false;
-        v *= unit;
-        if (f > 0) {
-            v += (uint64_t)((double)f * ((double)unit / scale));
-            if (v > DUR_LIMIT)
-                return false;
-        }
         d += v;
         if (d > DUR_LIMIT)
             return false;
@@ -364,18 +393,19 @@ bool ecsb_valid_cluster_name(const char *s)
     return true;
 }
 
+/* The one region check (config values, environment.* values, the AWS client):
+ * <letters>(-<letters>)+-<1-2 digits>, lower case, at most 32 characters:
+ * us-east-1, us-gov-west-1, cn-north-1, il-central-1, eusc-de-east-1. */
 bool ecsb_valid_region(const char *s)
 {
-    /* <2 letters>(-<letters>)+-<digits>: us-east-1, us-gov-west-1, eu-central-2. */
-    size_t i = 0, words = 0;
-    if (!(s[0] >= 'a' && s[0] <= 'z' && s[1] >= 'a' && s[1] <= 'z' && s[2] == '-'))
+    if (!s || strlen(s) > 32)
         return false;
-    i = 3;
+    size_t i = 0, words = 0;
     for (;;) {
         size_t start = i;
         while (s[i] >= 'a' && s[i] <= 'z')
             i++;
-        if (i == start || s[i] != '-')
+        if (i - start < (words ? 1u : 2u) || s[i] != '-')
             break;
         i++;
         words++;
@@ -383,7 +413,7 @@ bool ecsb_valid_region(const char *s)
     size_t digits = 0;
     while (is_digit((unsigned char)s[i + digits]))
         digits++;
-    return words >= 1 && digits >= 1 && digits <= 2 && s[i + digits] == '\0';
+    return words >= 2 && digits >= 1 && digits <= 2 && s[i + digits] == '\0';
 }
 
 static bool chars_ok(const char *s, const char *extra, char *why, size_t why_cap, const char *what)
@@ -505,15 +535,10 @@ bool ecsb_env_is_secret(const char *name)
 enum env_kind { ENV_BOOL, ENV_DURATION, ENV_STR_ARRAY, ENV_CIDR_ARRAY, ENV_PORT_ARRAY, ENV_STR_OBJECT,
                 ENV_PULL, ENV_LOGLEVEL, ENV_UINT, ENV_CLUSTER, ENV_REGION };
 
+/* Agent variables the agent parses that no schema key derives; the schema's own
+ * (ECS_CLUSTER, ECS_ENABLE_TASK_ENI, ...) are checked by their key's type (env_kind_of). */
 static const struct { const char *name; enum env_kind kind; } known_env[] = {
-    {"ECS_CLUSTER", ENV_CLUSTER},
-    {"AWS_DEFAULT_REGION", ENV_REGION},
     {"AWS_REGION", ENV_REGION},
-    {"ECS_ENABLE_TASK_IAM_ROLE", ENV_BOOL},
-    {"ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST", ENV_BOOL},
-    {"ECS_ENABLE_TASK_ENI", ENV_BOOL},
-    {"ECS_AWSVPC_BLOCK_IMDS", ENV_BOOL},
-    {"ECS_EXTERNAL", ENV_BOOL},
     {"ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE", ENV_BOOL},
     {"ECS_ENABLE_SPOT_INSTANCE_DRAINING", ENV_BOOL},
     {"ECS_WARM_POOLS_CHECK", ENV_BOOL},
@@ -535,13 +560,8 @@ static const struct { const char *name; enum env_kind kind; } known_env[] = {
     {"ECS_IMAGE_CLEANUP_INTERVAL", ENV_DURATION},
     {"ECS_IMAGE_MINIMUM_CLEANUP_AGE", ENV_DURATION},
     {"ECS_NONECS_IMAGE_MINIMUM_CLEANUP_AGE", ENV_DURATION},
-    {"ECS_AVAILABLE_LOGGING_DRIVERS", ENV_STR_ARRAY},
-    {"ECS_AWSVPC_ADDITIONAL_LOCAL_ROUTES", ENV_CIDR_ARRAY},
     {"ECS_RESERVED_PORTS", ENV_PORT_ARRAY},
     {"ECS_RESERVED_PORTS_UDP", ENV_PORT_ARRAY},
-    {"ECS_INSTANCE_ATTRIBUTES", ENV_STR_OBJECT},
-    {"ECS_CONTAINER_INSTANCE_TAGS", ENV_STR_OBJECT},
-    {"ECS_IMAGE_PULL_BEHAVIOR", ENV_PULL},
     {"ECS_LOGLEVEL", ENV_LOGLEVEL},
     {"ECS_NUM_IMAGES_DELETE_PER_CYCLE", ENV_UINT},
     {"ECS_RESERVED_MEMORY", ENV_UINT},
@@ -615,12 +635,36 @@ static bool one_of(const char *value, const char *forms)
     return false;
 }
 
+/* How the agent parses a variable: by the schema key that derives it, else by
+ * known_env. False for a variable passed through unchecked. */
+static bool env_kind_of(const char *name, enum env_kind *kind)
+{
+    struct ecsb_config_agent_var v;
+    if (ecsb_config_agent_var_named(name, &v)) {
+        switch (v.kind) {
+        case ECSB_KEY_CLUSTER: *kind = ENV_CLUSTER; return true;
+        case ECSB_KEY_REGION: *kind = ENV_REGION; return true;
+        case ECSB_KEY_BOOL: *kind = ENV_BOOL; return true;
+        case ECSB_KEY_CIDRS: *kind = ENV_CIDR_ARRAY; return true;
+        case ECSB_KEY_LIST: *kind = ENV_STR_ARRAY; return true;
+        case ECSB_KEY_PULL: *kind = ENV_PULL; return true;
+        case ECSB_KEY_MAP: *kind = ENV_STR_OBJECT; return true;
+        case ECSB_KEY_DURATION: *kind = ENV_DURATION; return true;
+        default: return false; /* paths: the agent takes any text */
+        }
+    }
+    for (size_t i = 0; i < sizeof known_env / sizeof known_env[0]; i++)
+        if (ecsb_strcaseeq(name, known_env[i].name)) {
+            *kind = known_env[i].kind;
+            return true;
+        }
+    return false;
+}
+
 bool ecsb_env_value_valid(const char *name, const char *value, char *why, size_t why_cap, const char **forms)
 {
-    for (size_t i = 0; i < sizeof known_env / sizeof known_env[0]; i++) {
-        if (!ecsb_strcaseeq(name, known_env[i].name))
-            continue;
-        enum env_kind kind = known_env[i].kind;
+    enum env_kind kind;
+    if (env_kind_of(name, &kind)) {
         bool b, ok = true;
         int64_t ns;
         *forms = env_forms[kind];

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecsb/config/config.h"
 #include "ecsb/base/buf.h"
 #include "ecsb/base/json.h"
 #include "ecsb/base/strutil.h"
@@ -616,24 +617,21 @@ struct param {
     const char *section, *key;
 };
 
-static const struct param params[] = {
-    {"Cluster", P_VALUE, "cluster", "name"},
-    {"AWSDefaultRegion", P_VALUE, "cluster", "region"},
-    {"Version", P_VALUE, "agent", "version"},
-    {"EnableTaskIAMRole", P_SWITCH, "agent", "task_iam_role"},
-    {"EnableTaskENI", P_SWITCH, "agent", "task_eni"},
-    {"AwsvpcBlockIMDS", P_SWITCH, "agent", "awsvpc_block_imds"},
-    {"ExternalInstance", P_SWITCH, "agent", "external"},
-    {"LoggingDrivers", P_JSON_ARRAY, "agent", "logging_drivers"},
-    {"AwsvpcAdditionalLocalRoutes", P_JSON_ARRAY, "agent", "awsvpc_additional_local_routes"},
-};
-
-static const struct param *find_param(const char *name, size_t n)
+/* The parameters come from the schema's ps_param column: a bool key is a switch,
+ * a list key takes a JSON array, any other key a value. */
+static bool find_param(const char *name, size_t n, struct param *out)
 {
-    for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
-        if (strlen(params[i].name) == n && ecsb_strncaseeq(params[i].name, name, n))
-            return &params[i];
-    return NULL;
+    struct ecsb_config_key_info k;
+    for (size_t i = 0; ecsb_config_key(i, &k); i++) {
+        if (!k.ps_param || strlen(k.ps_param) != n || !ecsb_strncaseeq(k.ps_param, name, n))
+            continue;
+        enum param_kind kind = k.kind == ECSB_KEY_BOOL                                  ? P_SWITCH
+                             : (k.kind == ECSB_KEY_LIST || k.kind == ECSB_KEY_CIDRS) ? P_JSON_ARRAY
+                                                                                     : P_VALUE;
+        *out = (struct param){k.ps_param, kind, k.section, k.key};
+        return true;
+    }
+    return false;
 }
 
 static int parse_switch_value(const char *v)
@@ -672,7 +670,8 @@ static enum ecsb_status init_param(struct reader *r, const struct tok *toks, siz
     const char *name = pt->text + dash_len(pt->text, strlen(pt->text));
     const char *colon = strchr(name, ':');
     size_t name_len = colon ? (size_t)(colon - name) : strlen(name);
-    const struct param *p = find_param(name, name_len);
+    struct param param;
+    const struct param *p = find_param(name, name_len, &param) ? &param : NULL;
     (*i)++;
     /* The value: attached (-X:v), after "-X:" as the next token, or the next token. */
     const struct tok *vt = NULL;

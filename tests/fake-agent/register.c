@@ -10,6 +10,7 @@
 
 #include "agent.h"
 #include "ecsb/aws/client.h"
+#include "ecsb/aws/ecs.h"
 #include "ecsb/aws/credentials.h"
 #include "ecsb/aws/imds.h"
 #include "ecsb/base/json.h"
@@ -132,29 +133,13 @@ static void build_body(const struct reg *r, const struct ecsb_ecs_attribute *att
  * while with targetType it wants the bare id). */
 static void mirror_attributes(struct reg *r, const char *arn, const struct ecsb_ecs_attribute *attrs, size_t n)
 {
-    struct ecsb_buf body = ECSB_BUF_INIT;
-    struct ecsb_json_writer w;
-    ecsb_jw_init(&w, &body, 0);
-    ecsb_jw_object_begin(&w);
-    ecsb_jw_key(&w, "cluster"), ecsb_jw_string(&w, r->run->cfg->cluster);
-    ecsb_jw_key(&w, "attributes");
-    ecsb_jw_array_begin(&w);
-    for (size_t i = 0; i < n; i++) {
-        ecsb_jw_object_begin(&w);
-        ecsb_jw_key(&w, "name"), ecsb_jw_string(&w, attrs[i].name);
-        if (attrs[i].value)
-            ecsb_jw_key(&w, "value"), ecsb_jw_string(&w, attrs[i].value);
-        ecsb_jw_key(&w, "targetId"), ecsb_jw_string(&w, arn);
-        ecsb_jw_object_end(&w);
-    }
-    ecsb_jw_array_end(&w);
-    ecsb_jw_object_end(&w);
-    struct ecsb_json *resp = NULL;
+    struct ecsb_ecs_attribute targeted[64];
+    for (size_t i = 0; i < n && i < sizeof targeted / sizeof targeted[0]; i++)
+        targeted[i] = (struct ecsb_ecs_attribute){attrs[i].name, attrs[i].value, arn};
     struct ecsb_error err = {0};
-    if (ecsb_aws_call(&r->aws, &ecsb_aws_ecs, "PutAttributes", body.data, &resp, &err))
+    size_t count = n < sizeof targeted / sizeof targeted[0] ? n : sizeof targeted / sizeof targeted[0];
+    if (ecsb_ecs_put_attributes(&r->aws, r->run->cfg->cluster, targeted, count, &err))
         fa_log("warn", "FAKE_AGENT_MOTO_ATTRIBUTES: PutAttributes failed: %s", err.message);
-    ecsb_json_free(resp);
-    ecsb_buf_free(&body);
 }
 
 static enum ecsb_status register_new(struct reg *r, char **arn, struct ecsb_error *err)

@@ -36,6 +36,22 @@ class Echo(BaseHTTPRequestHandler):
         body = self.rfile.read(n).decode("utf-8", "replace") if n else ""
         if self.path.startswith("/sleep/"):
             time.sleep(float(self.path.split("/")[2]))
+        if self.path.startswith("/drip/"):  # one byte every 0.5 s: every single receive is quick
+            n = int(self.path.split("/")[2])
+            self.send_response(200)
+            self.send_header("Content-Length", str(n))
+            self.end_headers()
+            for _ in range(n):
+                self.wfile.write(b"x")
+                self.wfile.flush()
+                time.sleep(0.5)
+            return
+        if self.path == "/redirect":  # a client must not follow this (it would re-send our headers)
+            self.send_response(302)
+            self.send_header("Location", "/echo-after-redirect")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path.startswith("/big/"):
             out = b"x" * int(self.path.split("/")[2])
         else:

@@ -68,6 +68,19 @@ run_suite() {
   # reply (the margin absorbs Wine start-up on a loaded machine).
   if [ $((t1 - t0)) -lt 20 ]; then ok "$p: timeout ends the request early"; else bad "$p: timeout took $((t1 - t0)) s"; fi
 
+  t0=$(date +%s)
+  out=$(probe "$p" --timeout 2000 GET "$base/drip/60")
+  t1=$(date +%s)
+  expect "$p: a server dripping one byte per 0.5 s hits the whole-request deadline" "$out" \
+    '^error (timeout|ECSB_ERR_TIMEOUT)'
+  # The drip lasts 30 s; the 2 s deadline must end it long before (margin for Wine).
+  if [ $((t1 - t0)) -lt 20 ]; then ok "$p: the deadline covers the body read"; else bad "$p: drip took $((t1 - t0)) s"; fi
+
+  out=$(probe "$p" -H 'X-aws-ec2-metadata-token: secret' GET "$base/redirect")
+  expect "$p: a redirect is returned, not followed" "$out" '^status 302$'
+  if printf '%s\n' "$out" | grep -q '"path": "/echo-after-redirect"'; then bad "$p: the redirect was followed" "$out"
+  else ok "$p: the redirect target never saw the request"; fi
+
   out=$(probe "$p" --max-body 1000 GET "$base/big/5000")
   expect "$p: body over the cap is refused" "$out" '^error .*larger than 1000 bytes'
   out=$(probe "$p" --max-body 5000 GET "$base/big/5000")

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "ecsb/aws/client.h"
+#include "ecsb/aws/ecs.h"
+#include "ecsb/aws/ssm.h"
 #include "ecsb/aws/credentials.h"
 #include "ecsb/aws/imds.h"
 #include "ecsb/base/json.h"

@@ -1,6 +1,8 @@
 /* Unit tests for the AWS client's pure parts: endpoints, backoff schedule, error parsing. */
 #include "check.h"
 
+#include "ecsb/config/config_values.h"
+
 #include "ecsb/aws/client.h"
 
 /* A fake environment: a NULL-terminated name/value table the tests swap. */
@@ -36,8 +38,30 @@ TEST(endpoints_follow_region_and_partition)
     CHECK_STR_EQ(ecsb_aws_partition("ap-south-2"), "aws");
     CHECK_CONTAINS(endpoint(&ecsb_aws_ecs, "US_EAST_1", NULL), "not a valid AWS region");
     CHECK_CONTAINS(endpoint(&ecsb_aws_ecs, "", NULL), "set AWS_REGION");
-    CHECK(!ecsb_aws_region_valid("us-east-1."));
-    CHECK(!ecsb_aws_region_valid("-us"));
+}
+
+/* One region validator serves the config, environment.* values and the AWS client. */
+TEST(one_region_validator)
+{
+    static const char *const good[] = {"us-east-1", "us-gov-west-1", "cn-north-1", "cn-northwest-1",
+                                       "ap-southeast-5", "il-central-1", "eusc-de-east-1", "us-isob-east-1",
+                                       "eu-central-2", NULL};
+    static const char *const bad[] = {"", "us-east-1.", "-us", "US-EAST-1", "us_east_1", "useast1", "us-east",
+                                      "us-east-123", "u-east-1", "us--east-1", "us-east-1-", "us-east-1a",
+                                      "local", "abcdefghijklmnop-qrstuvwxyzabcdef-1", NULL};
+    for (size_t i = 0; good[i]; i++) {
+        CHECK(ecsb_valid_region(good[i]));
+        if (!ecsb_valid_region(good[i]))
+            printf("  rejected %s\n", good[i]);
+    }
+    for (size_t i = 0; bad[i]; i++) {
+        CHECK(!ecsb_valid_region(bad[i]));
+        if (ecsb_valid_region(bad[i]))
+            printf("  accepted %s\n", bad[i]);
+    }
+    CHECK(!ecsb_valid_region(NULL));
+    /* The AWS client refuses what the config refuses, with the same rule. */
+    CHECK_CONTAINS(endpoint(&ecsb_aws_ecs, "us-east", NULL), "not a valid AWS region");
 }
 
 TEST(endpoint_overrides_service_specific_first)
@@ -167,6 +191,7 @@ TEST(scrub_removes_every_secret)
 int main(void)
 {
     RUN(endpoints_follow_region_and_partition);
+    RUN(one_region_validator);
     RUN(endpoint_overrides_service_specific_first);
     RUN(backoff_is_full_jitter_capped_exponential);
     RUN(errors_from_json_bodies);

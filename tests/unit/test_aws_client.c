@@ -4,6 +4,8 @@
 #include "check.h"
 
 #include "ecsb/aws/client.h"
+#include "ecsb/aws/ecs.h"
+#include "ecsb/aws/ssm.h"
 #include "ecsb/aws/credentials.h"
 
 struct answer {
@@ -241,8 +243,49 @@ TEST(missing_region_and_credentials_are_clear)
     CHECK_CONTAINS(err.message, "AWS_MAX_ATTEMPTS=0");
 }
 
+
+/* A secret straddling the 511-byte cut of the error message: scrubbing the whole
+ * body first leaves no part of it (scrubbing after the cut left "SESSIONTOK"). */
+TEST(error_text_is_scrubbed_before_it_is_cut)
+{
+    static char body[1024];
+    char pad[501];
+    memset(pad, 'x', 500);
+    pad[500] = '\0';
+    snprintf(body, sizeof body, "{\"__type\":\"ValidationException\",\"message\":\"%s SESSIONTOKENVALUE and "
+             "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY\"}", pad);
+    const struct answer s[] = {{400, body}};
+    struct ecsb_aws_client c;
+    struct ecsb_cred_chain chain;
+    struct fake f;
+    setup(&c, &chain, &f, s, N(s));
+    struct ecsb_error err;
+    const char *names[] = {"default"};
+    struct ecsb_json *out = NULL;
+    CHECK(ecsb_ecs_describe_clusters(&c, names, 1, &out, &err) != ECSB_OK);
+    CHECK(!strstr(err.message, "SESSIONTOK"));
+    CHECK(!strstr(err.message, "SESS"));
+    CHECK(!strstr(err.message, "wJalr"));
+    CHECK_CONTAINS(err.message, "xxxx ***");
+    ecsb_cred_chain_free(&chain);
+}
+
+TEST(scrub_copy_replaces_whole_secrets_and_terminates)
+{
+    struct ecsb_buf b = ECSB_BUF_INIT;
+    const char *const secrets[] = {"TOKEN123", "***", NULL, "ab"};
+    ecsb_aws_scrub_copy("a TOKEN123 b TOKEN123TOKEN123 *** ab", 36, secrets, 4, &b);
+    CHECK_STR_EQ(ecsb_buf_cstr(&b), "a *** b ****** *** ab");
+    ecsb_aws_scrub_copy("bin\0TOKEN123", 12, secrets, 1, &b); /* past a NUL byte too */
+    CHECK_INT_EQ(b.len, 7);
+    CHECK(memcmp(b.data, "bin\0***", 7) == 0);
+    ecsb_buf_free(&b);
+}
+
 int main(void)
 {
+    RUN(error_text_is_scrubbed_before_it_is_cut);
+    RUN(scrub_copy_replaces_whole_secrets_and_terminates);
     RUN(request_is_signed_json_1_1);
     RUN(throttling_is_retried_until_success);
     RUN(retries_are_bounded_by_attempts_and_deadline);

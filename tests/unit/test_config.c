@@ -463,8 +463,93 @@ TEST(rejected_values_are_quoted_escaped)
     ecsb_config_free(&c);
 }
 
+/* The schema is the one list of agent variables: each row with an agent variable
+ * is listed once, in the documented environment order, and the map sections too. */
+TEST(schema_lists_agent_variables_in_environment_order)
+{
+    static const char *const want[] = {
+        "ECS_CLUSTER", "ECS_DATADIR", "ECS_LOGFILE", "ECS_ENABLE_TASK_IAM_ROLE",
+        "ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST", "ECS_ENABLE_TASK_ENI", "ECS_AWSVPC_BLOCK_IMDS",
+        "ECS_AWSVPC_ADDITIONAL_LOCAL_ROUTES", "ECS_AVAILABLE_LOGGING_DRIVERS", "ECS_INSTANCE_ATTRIBUTES",
+        "ECS_CONTAINER_INSTANCE_TAGS", "ECS_IMAGE_PULL_BEHAVIOR", "ECS_EXTERNAL", "AWS_DEFAULT_REGION",
+    };
+    size_t n = 0, rows_with_var = 0;
+    struct ecsb_config_agent_var v;
+    for (; ecsb_config_agent_var(n, &v); n++) {
+        CHECK(n < sizeof want / sizeof want[0]);
+        if (n < sizeof want / sizeof want[0])
+            CHECK_STR_EQ(v.name, want[n]);
+        if (v.kind != ECSB_KEY_MAP) {
+            struct ecsb_config_key_info k;
+            CHECK(ecsb_config_key((size_t)v.schema_index, &k));
+            CHECK_STR_EQ(k.agent_var, v.name);
+        }
+    }
+    CHECK_INT_EQ(n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < ecsb_config_key_count(); i++) {
+        struct ecsb_config_key_info k;
+        ecsb_config_key(i, &k);
+        rows_with_var += *k.agent_var != 0;
+    }
+    CHECK_INT_EQ(rows_with_var + 2, n); /* + attributes.* and tags.* */
+    CHECK(ecsb_config_agent_var_named("ecs_enable_task_eni", &v));
+    CHECK_INT_EQ(v.kind, ECSB_KEY_BOOL);
+    CHECK(!ecsb_config_agent_var_named("ECS_LOGLEVEL", &v));
+    /* environment.* values of schema variables are checked by the key's type. */
+    char why[200];
+    const char *forms = NULL;
+    CHECK(!ecsb_env_value_valid("ECS_ENABLE_TASK_ENI", "yes", why, sizeof why, &forms));
+    CHECK(forms && strstr(forms, "ParseBool"));
+    CHECK(!ecsb_env_value_valid("ECS_CONTAINER_INSTANCE_TAGS", "[1]", why, sizeof why, &forms));
+    CHECK(ecsb_env_value_valid("ECS_DATADIR", "anything at all", why, sizeof why, &forms));
+}
+
+/* Durations have sane maxima: 2562047h parses as a Go duration but is refused. */
+TEST(durations_are_capped)
+{
+    struct ecsb_config c;
+    struct ecsb_error err = {0};
+    ecsb_config_init(&c);
+    CHECK_INT_EQ(set1(&c, "agent", "registration_timeout", "2562047h", &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "baked.ini:7:12");
+    CHECK_CONTAINS(err.message, "agent.registration_timeout may be at most 24h");
+    CHECK_INT_EQ(c.agent.registration_timeout_ns, 15LL * 60 * 1000000000LL);
+    CHECK_INT_EQ(set1(&c, "agent", "registration_timeout", "24h", &err), ECSB_OK);
+    CHECK_INT_EQ(set1(&c, "agent", "registration_timeout", "24h1s", &err), ECSB_ERR_INVALID);
+    CHECK_INT_EQ(set1(&c, "timeouts", "imds", "6m", &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "timeouts.imds may be at most 5m");
+    for (size_t i = 0; i < ecsb_config_key_count(); i++) {
+        struct ecsb_config_key_info k;
+        ecsb_config_key(i, &k);
+        CHECK(k.kind != ECSB_KEY_DURATION || k.max); /* every duration has a cap */
+    }
+    ecsb_config_free(&c);
+}
+
+/* timeouts.imds before the configuration exists: the highest layer that sets it. */
+TEST(layered_duration_takes_the_highest_valid_layer)
+{
+    struct ecsb_settings baked, cli;
+    ecsb_settings_init(&baked, "baked.ini");
+    ecsb_settings_init(&cli, "command line");
+    const struct ecsb_settings *layers[] = {&baked, &cli};
+    CHECK_INT_EQ(ecsb_config_layered_duration(layers, 2, "timeouts", "imds"), 10LL * 1000000000LL);
+    ecsb_settings_add(&baked, "timeouts", "imds", "3s", 1, 1);
+    CHECK_INT_EQ(ecsb_config_layered_duration(layers, 2, "timeouts", "imds"), 3LL * 1000000000LL);
+    ecsb_settings_add(&cli, "Timeouts", "IMDS", "1s", 0, 0);
+    CHECK_INT_EQ(ecsb_config_layered_duration(layers, 2, "timeouts", "imds"), 1LL * 1000000000LL);
+    ecsb_settings_add(&cli, "timeouts", "imds", "forever", 0, 0); /* bad: the baked value stays */
+    CHECK_INT_EQ(ecsb_config_layered_duration(layers, 2, "timeouts", "imds"), 3LL * 1000000000LL);
+    CHECK_INT_EQ(ecsb_config_layered_duration(layers, 2, "cluster", "name"), 0);
+    ecsb_settings_free(&baked);
+    ecsb_settings_free(&cli);
+}
+
 int main(void)
 {
+    RUN(schema_lists_agent_variables_in_environment_order);
+    RUN(durations_are_capped);
+    RUN(layered_duration_takes_the_highest_valid_layer);
     RUN(defaults_and_default_sources);
     RUN(precedence_file_then_userdata_then_command_line);
     RUN(booleans_ini_and_go);

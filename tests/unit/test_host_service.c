@@ -686,6 +686,46 @@ TEST(port_check_sees_a_listener)
     test_close(held);
 }
 
+
+/* A fake clock: sleeping advances it, so the wait is measured without waiting. */
+struct fake_clock {
+    long long now;
+    int sleeps;
+};
+static long long fake_mono(void *ctx) { return ((struct fake_clock *)ctx)->now; }
+static void fake_sleep(void *ctx, long ms)
+{
+    ((struct fake_clock *)ctx)->now += ms;
+    ((struct fake_clock *)ctx)->sleeps++;
+}
+
+/* timeouts.docker: the wait for a service lasts as long as the key says. */
+TEST(wait_running_is_bounded_by_its_timeout)
+{
+    struct ecsb_service_mgr *m = open_mgr();
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    struct fake_clock fc = {1000, 0};
+    struct ecsb_clock clock = {fake_mono, NULL, fake_sleep, &fc};
+    struct ecsb_error err = {0, ""};
+    long waited = -1;
+    CHECK_INT_EQ(ecsb_preflight_wait_running(m, "ecsb-no-such-docker", 3000, &clock, &waited, &err),
+                 ECSB_ERR_TIMEOUT);
+    CHECK_INT_EQ(waited, 3000);
+    CHECK_INT_EQ(fc.sleeps, 6); /* polled every 500 ms */
+    CHECK_CONTAINS(err.message, "service 'ecsb-no-such-docker' is not installed after waiting 3000 ms");
+    fc = (struct fake_clock){0, 0};
+    CHECK_INT_EQ(ecsb_preflight_wait_running(m, "ecsb-no-such-docker", 300000, &clock, &waited, &err),
+                 ECSB_ERR_TIMEOUT);
+    CHECK_INT_EQ(waited, 300000); /* a longer timeouts.docker waits longer */
+    fc = (struct fake_clock){0, 0};
+    CHECK_INT_EQ(ecsb_preflight_wait_running(m, "ecsb-no-such-docker", 0, &clock, &waited, &err),
+                 ECSB_ERR_TIMEOUT);
+    CHECK_INT_EQ(fc.sleeps, 0);
+    ecsb_service_mgr_close(m);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -715,6 +755,7 @@ int main(int argc, char **argv)
     RUN(service_lifecycle_is_idempotent);
     RUN(service_exit_code_is_reported_after_the_fact);
     RUN(port_check_sees_a_listener);
+    RUN(wait_running_is_bounded_by_its_timeout);
 #ifdef _WIN32
     WSACleanup();
 #else

@@ -19,6 +19,7 @@ struct fake {
     char urls[32][256];
     char tokens[32][128];  /* X-aws-ec2-metadata-token sent, "" when none */
     char ttl[32][16];
+    size_t max_body[32];   /* the cap each request carried (0 = the transport's 32 MiB) */
     long long now_ms, wall;
     long slept_ms;
 };
@@ -35,14 +36,20 @@ static enum ecsb_status fake_send(void *ctx, const struct ecsb_http_request *req
         snprintf(f->tokens[i], sizeof f->tokens[i], "%s", t ? t : "");
         t = ecsb_http_headers_get(req->headers, "X-aws-ec2-metadata-token-ttl-seconds");
         snprintf(f->ttl[i], sizeof f->ttl[i], "%s", t ? t : "");
+        f->max_body[i] = req->max_body;
     }
     f->now_ms += 5; /* every exchange takes a little time */
     if (i >= f->n)
         return ecsb_error_set(err, ECSB_ERR_HTTP, "script exhausted");
     if (f->script[i].status == 0)
         return ecsb_error_set(err, ECSB_ERR_HTTP, "connection refused");
+    /* The transport refuses a body over the request's cap, as http_curl/http_winhttp do. */
+    const char *body = f->script[i].body ? f->script[i].body : "";
+    size_t cap = req->max_body ? req->max_body : ECSB_HTTP_DEFAULT_MAX_BODY;
+    if (strlen(body) > cap)
+        return ecsb_error_set(err, ECSB_ERR_LIMIT, "response body larger than %zu bytes", cap);
     resp->status = f->script[i].status;
-    ecsb_buf_puts(&resp->body, f->script[i].body ? f->script[i].body : "");
+    ecsb_buf_puts(&resp->body, body);
     return ECSB_OK;
 }
 
@@ -355,8 +362,95 @@ TEST(role_document_errors_are_clear)
     CHECK_INT_EQ(ecsb_credentials_from_imds_json("[", 1, "r", &c, &err), ECSB_ERR_INVALID);
 }
 
+
+static char *repeat(char c, size_t n)
+{
+    char *s = malloc(n + 1);
+    memset(s, c, n);
+    s[n] = '\0';
+    return s;
+}
+
+/* Each call caps the answer: user data 64 KiB, the token and credentials far less. */
+TEST(bodies_are_capped_per_call)
+{
+    char *big_ud = repeat('u', ECSB_IMDS_MAX_USER_DATA + 1), *ok_ud = repeat('u', ECSB_IMDS_MAX_USER_DATA);
+    char *big_creds = repeat('c', ECSB_IMDS_MAX_CREDENTIALS + 1);
+    const struct answer s[] = {{200, "T1"}, {200, ok_ud}, {200, big_ud}, {200, "role"}, {200, big_creds}};
+    struct ecsb_imds m;
+    struct fake f;
+    setup(&m, &f, s, N(s), NULL);
+    struct ecsb_error err;
+    struct ecsb_buf b = ECSB_BUF_INIT;
+    bool present = false;
+    CHECK_INT_EQ(ecsb_imds_user_data(&m, &b, &present, &err), ECSB_OK);
+    CHECK_INT_EQ(b.len, ECSB_IMDS_MAX_USER_DATA);
+    CHECK_INT_EQ(ecsb_imds_user_data(&m, &b, &present, &err), ECSB_ERR_LIMIT);
+    CHECK_CONTAINS(err.message, "/latest/user-data: the answer is larger than 65536 bytes");
+    CHECK_INT_EQ(f.max_body[0], ECSB_IMDS_MAX_TOKEN);
+    CHECK_INT_EQ(f.max_body[1], ECSB_IMDS_MAX_USER_DATA);
+    struct ecsb_credentials creds = {0};
+    CHECK_INT_EQ(ecsb_imds_role_credentials(&m, &creds, &err), ECSB_ERR_LIMIT);
+    CHECK_INT_EQ(f.max_body[3], ECSB_IMDS_MAX_METADATA);
+    CHECK_INT_EQ(f.max_body[4], ECSB_IMDS_MAX_CREDENTIALS);
+    CHECK(ECSB_IMDS_MAX_TOKEN <= 4096 && ECSB_IMDS_MAX_CREDENTIALS <= 16384);
+    ecsb_credentials_free(&creds);
+    ecsb_buf_free(&b);
+    ecsb_imds_free(&m);
+    free(big_ud);
+    free(ok_ud);
+    free(big_creds);
+}
+
+/* A token with CR/LF would add headers to every later request: refused, never sent. */
+TEST(token_with_line_break_is_refused)
+{
+    static const struct answer s[] = {{200, "T1\r\nX-Injected: yes"}, {200, "i-0abc"}};
+    struct ecsb_imds m;
+    struct fake f;
+    setup(&m, &f, s, N(s), NULL);
+    struct ecsb_error err;
+    char *id = NULL;
+    CHECK_INT_EQ(ecsb_imds_instance_id(&m, &id, &err), ECSB_ERR_HTTP);
+    CHECK_CONTAINS(err.message, "control character or line break");
+    CHECK_INT_EQ(f.next, 1); /* no GET carried it */
+    CHECK(m.token == NULL);
+    static const struct answer s2[] = {{200, "T1\tX"}};
+    setup(&m, &f, s2, N(s2), NULL);
+    CHECK_INT_EQ(ecsb_imds_instance_id(&m, &id, &err), ECSB_ERR_HTTP);
+    free(id);
+    ecsb_imds_free(&m);
+}
+
+/* timeouts.imds: the deadline set on the client bounds an operation's retries. */
+TEST(deadline_bounds_the_retries)
+{
+    static const struct answer s[] = {{0, NULL}, {0, NULL}, {0, NULL}, {0, NULL}, {0, NULL}, {0, NULL},
+                                      {0, NULL}, {0, NULL}};
+    struct ecsb_imds m;
+    struct fake f;
+    setup(&m, &f, s, N(s), NULL);
+    ecsb_imds_set_deadline(&m, 1000);
+    struct ecsb_error err;
+    char *id = NULL;
+    long long t0 = f.now_ms;
+    CHECK(ecsb_imds_instance_id(&m, &id, &err) != ECSB_OK);
+    CHECK(f.now_ms - t0 <= 1000);
+    CHECK_CONTAINS(err.message, "IMDS token request");
+    size_t short_tries = f.next;
+    setup(&m, &f, s, N(s), NULL);
+    ecsb_imds_set_deadline(&m, 20000);
+    CHECK(ecsb_imds_instance_id(&m, &id, &err) != ECSB_OK);
+    CHECK(f.next > short_tries); /* a longer deadline allows more tries */
+    free(id);
+    ecsb_imds_free(&m);
+}
+
 int main(void)
 {
+    RUN(bodies_are_capped_per_call);
+    RUN(token_with_line_break_is_refused);
+    RUN(deadline_bounds_the_retries);
     RUN(token_is_fetched_once_and_reused);
     RUN(token_is_renewed_shortly_before_expiry);
     RUN(a_401_refreshes_the_token_once);

@@ -47,3 +47,9 @@ void ecsb_hmac_sha256(const void *key, size_t key_len, const void *data, size_t 
     static const unsigned char empty = 0;
     hash(key_len ? key : &empty, key_len, data, len, out);
 }
+
+void ecsb_secure_zero(void *p, size_t n)
+{
+    if (p && n)
+        SecureZeroMemory(p, n);
+}

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ecsb/aws/http.h"
+#include "ecsb/base/clock.h"
 #include "ecsb/base/strutil.h"
 #include "ecsb/base/uri.h"
 #include "win_util.h"
@@ -147,7 +148,23 @@ static void parse_raw_headers(const wchar_t *raw, struct ecsb_http_headers *out)
     free(text);
 }
 
-static enum ecsb_status read_response(HINTERNET r, const struct ecsb_http_request *req,
+/* WinHTTP bounds each receive, not the request: a server that sends a byte
+ * just inside every receive timeout would outlast the IMDS and AWS deadlines.
+ * Before each read the receive timeout is cut to what is left of the request's. */
+static enum ecsb_status time_left(HINTERNET r, const struct ecsb_http_request *req, long long deadline,
+                                  struct ecsb_error *err)
+{
+    long long left = deadline - ecsb_monotonic_ms();
+    if (left <= 0)
+        return ecsb_error_set(err, ECSB_ERR_TIMEOUT, "%s %s: timed out: no complete answer within %ld ms",
+                              req->method ? req->method : "GET", req->url, req->timeout_ms > 0 ? req->timeout_ms
+                                                                                               : 30000L);
+    DWORD ms = (DWORD)left;
+    WinHttpSetOption(r, WINHTTP_OPTION_RECEIVE_TIMEOUT, &ms, sizeof ms);
+    return ECSB_OK;
+}
+
+static enum ecsb_status read_response(HINTERNET r, const struct ecsb_http_request *req, long long deadline,
                                       struct ecsb_http_response *resp, struct ecsb_error *err)
 {
     DWORD status = 0, size = sizeof status;
@@ -169,7 +186,16 @@ static enum ecsb_status read_response(HINTERNET r, const struct ecsb_http_reques
     char chunk[16384];
     for (;;) {
         DWORD got = 0;
-        if (!WinHttpReadData(r, chunk, sizeof chunk, &got))
+        enum ecsb_status st = time_left(r, req, deadline, err);
+        if (st != ECSB_OK)
+            return st;
+        /* Read only what has arrived: a read of a whole chunk may wait for all of it. */
+        DWORD avail = 0;
+        if (!WinHttpQueryDataAvailable(r, &avail))
+            return win_error(err, GetLastError(), "reading the body", req->url);
+        if (avail == 0)
+            return ECSB_OK;
+        if (!WinHttpReadData(r, chunk, avail < sizeof chunk ? avail : (DWORD)sizeof chunk, &got))
             return win_error(err, GetLastError(), "reading the body", req->url);
         if (got == 0) return ECSB_OK;
         if (resp->body.len + got > max)
@@ -201,6 +227,7 @@ static enum ecsb_status perform(HINTERNET session, const struct ecsb_http_reques
     wchar_t *path = ecsb_utf8_to_wide(target.data), *headers = header_block(req);
     int connect_ms = req->connect_timeout_ms > 0 ? (int)req->connect_timeout_ms : 5000;
     int total_ms = req->timeout_ms > 0 ? (int)req->timeout_ms : 30000;
+    long long deadline = ecsb_monotonic_ms() + total_ms;
     /* The path was encoded (and signed) by the caller: send it byte for byte. */
     DWORD flags = WINHTTP_FLAG_ESCAPE_DISABLE | WINHTTP_FLAG_ESCAPE_DISABLE_QUERY |
                   (strcmp(u->scheme, "https") == 0 ? WINHTTP_FLAG_SECURE : 0);
@@ -212,6 +239,11 @@ static enum ecsb_status perform(HINTERNET session, const struct ecsb_http_reques
     WinHttpSetTimeouts(r, connect_ms, connect_ms, total_ms, total_ms);
     DWORD rr = (DWORD)total_ms;
     WinHttpSetOption(r, WINHTTP_OPTION_RECEIVE_RESPONSE_TIMEOUT, &rr, sizeof rr);
+    /* Never follow a redirect: it would re-send our headers (the IMDS token, a
+     * signed request) to wherever the answer points; libcurl does not either. */
+    DWORD no_redirects = WINHTTP_DISABLE_REDIRECTS, never = WINHTTP_OPTION_REDIRECT_POLICY_NEVER;
+    WinHttpSetOption(r, WINHTTP_OPTION_DISABLE_FEATURE, &no_redirects, sizeof no_redirects);
+    WinHttpSetOption(r, WINHTTP_OPTION_REDIRECT_POLICY, &never, sizeof never);
     if (!WinHttpSendRequest(r, *headers ? headers : WINHTTP_NO_ADDITIONAL_HEADERS, *headers ? (DWORD)-1L : 0,
                             req->body_len ? (LPVOID)req->body : WINHTTP_NO_REQUEST_DATA, (DWORD)req->body_len,
                             (DWORD)req->body_len, 0)) {
@@ -219,7 +251,9 @@ static enum ecsb_status perform(HINTERNET session, const struct ecsb_http_reques
         goto out;
     }
     if (!WinHttpReceiveResponse(r, NULL)) { st = win_error(err, GetLastError(), "receiving the response", req->url); goto out; }
-    st = read_response(r, req, resp, err);
+    st = time_left(r, req, deadline, err);
+    if (st == ECSB_OK)
+        st = read_response(r, req, deadline, resp, err);
 out:
     if (r) WinHttpCloseHandle(r);
     if (c) WinHttpCloseHandle(c);

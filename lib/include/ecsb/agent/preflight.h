@@ -5,6 +5,8 @@
 #include <stdbool.h>
 
 #include "ecsb/agent/defaults.h" /* the agent's ports */
+#include "ecsb/agent/service.h"
+#include "ecsb/base/clock.h"
 #include "ecsb/base/error.h"
 
 enum ecsb_port_state {
@@ -24,5 +26,13 @@ enum ecsb_status ecsb_preflight_tcp_port(const char *ipv4, unsigned port, enum e
  * ECSB_ERR_PLATFORM with a message naming each busy port and the fix. states[0..1]
  * receive the individual results (may be NULL). */
 enum ecsb_status ecsb_preflight_agent_ports(enum ecsb_port_state states[2], struct ecsb_error *err);
+
+/* Waits until service `name` runs, querying every 500 ms, for at most timeout_ms
+ * (timeouts.docker bounds the wait for the Docker engine). ECSB_OK when it runs;
+ * ECSB_ERR_TIMEOUT when it did not in time (the message names the service, the
+ * wait and its last state). clock: NULL = the real one. *waited_ms: time spent. */
+enum ecsb_status ecsb_preflight_wait_running(struct ecsb_service_mgr *m, const char *name, long timeout_ms,
+                                             const struct ecsb_clock *clock, long *waited_ms,
+                                             struct ecsb_error *err);
 
 #endif

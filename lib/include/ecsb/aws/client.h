@@ -1,8 +1,9 @@
-/* aws.h: a small AWS JSON 1.1 client (ECS, SSM): endpoint resolution per region
+/* client.h: a small AWS JSON 1.1 client: endpoint resolution per region
  * and partition with the SDK-standard AWS_ENDPOINT_URL[_<SERVICE>] overrides,
  * SigV4 signing, retries with full-jitter exponential backoff bounded by both an
  * attempt count and a deadline, and error bodies (JSON or XML) turned into one
- * operator-readable line. Secrets never appear in any message it produces. */
+ * operator-readable line. Secrets never appear in any message it produces.
+ * The service clients have one header each: ecsb/aws/ecs.h, ecsb/aws/ssm.h. */
 #ifndef ECSB_AWS_CLIENT_H
 #define ECSB_AWS_CLIENT_H
 
@@ -34,8 +35,6 @@ extern const struct ecsb_aws_service ecsb_aws_ssm;
 const char *ecsb_aws_partition(const char *region);
 /* "amazonaws.com.cn" for aws-cn, else "amazonaws.com". */
 const char *ecsb_aws_dns_suffix(const char *region);
-/* Lower-case letters, digits and '-' only, 1..32 chars, not starting/ending with '-'. */
-bool ecsb_aws_region_valid(const char *region);
 
 /* The endpoint URL (no trailing slash) for svc in region. Order: AWS_ENDPOINT_URL_<ID>,
  * AWS_ENDPOINT_URL, then https://<prefix>.<region>.<suffix>; the overrides are
@@ -54,6 +53,9 @@ struct ecsb_aws_retry {
 };
 
 void ecsb_aws_retry_defaults(struct ecsb_aws_retry *r);
+/* Bounds a whole call (tries and backoff) by ms, and one try by at most that:
+ * timeouts.aws_call. */
+void ecsb_aws_retry_set_deadline(struct ecsb_aws_retry *r, long ms);
 /* Full jitter: uniform in [0, min(cap, base * 2^(retry-1))], retry = 1 for the
  * pause after the first failed try. rng returns uniform 32-bit values. */
 long ecsb_aws_backoff_ms(const struct ecsb_aws_retry *r, int retry, uint32_t (*rng)(void *ctx), void *ctx);
@@ -78,6 +80,10 @@ bool ecsb_aws_error_retryable(const struct ecsb_aws_error_info *e);
 enum ecsb_status ecsb_aws_error_status(const struct ecsb_aws_error_info *e);
 /* What an operator should do about code (never NULL). */
 const char *ecsb_aws_error_hint(const char *code, long status);
+/* Copies s[0..n) into out with every occurrence of each secret (3+ characters)
+ * replaced by "***". Done on a whole error body before anything cuts it, so no
+ * part of a secret survives a truncation. */
+void ecsb_aws_scrub_copy(const char *s, size_t n, const char *const *secrets, size_t k, struct ecsb_buf *out);
 /* Replaces every occurrence of each non-empty secret in s with "***" (in place). */
 void ecsb_aws_scrub(char *s, size_t cap, const char *const *secrets, size_t n);
 
@@ -111,51 +117,5 @@ enum ecsb_status ecsb_aws_client_init(struct ecsb_aws_client *c, struct ecsb_htt
  * holds one line: "SSM GetParameter (us-east-1): Code: message -- hint". */
 enum ecsb_status ecsb_aws_call(struct ecsb_aws_client *c, const struct ecsb_aws_service *svc, const char *action,
                                const char *body, struct ecsb_json **out, struct ecsb_error *err);
-
-/* ---- ECS (ecs.c) ----------------------------------------------------- */
-
-enum ecsb_status ecsb_ecs_describe_clusters(struct ecsb_aws_client *c, const char *const *clusters, size_t n,
-                                            struct ecsb_json **out, struct ecsb_error *err);
-enum ecsb_status ecsb_ecs_list_container_instances(struct ecsb_aws_client *c, const char *cluster,
-                                                   struct ecsb_json **out, struct ecsb_error *err);
-enum ecsb_status ecsb_ecs_describe_container_instances(struct ecsb_aws_client *c, const char *cluster,
-                                                       const char *const *arns, size_t n, struct ecsb_json **out,
-                                                       struct ecsb_error *err);
-struct ecsb_ecs_attribute {
-    const char *name;
-    const char *value;       /* NULL: none */
-    const char *target_id;   /* container instance ARN; NULL: none */
-};
-enum ecsb_status ecsb_ecs_put_attributes(struct ecsb_aws_client *c, const char *cluster,
-                                         const struct ecsb_ecs_attribute *attrs, size_t n, struct ecsb_error *err);
-/* Filters by name (and value when given) for container instances. */
-enum ecsb_status ecsb_ecs_list_attributes(struct ecsb_aws_client *c, const char *cluster, const char *name,
-                                          const char *value, struct ecsb_json **out, struct ecsb_error *err);
-/* identity_doc/signature: the IMDS instance identity document and its signature (may be ""). */
-enum ecsb_status ecsb_ecs_register_container_instance(struct ecsb_aws_client *c, const char *cluster,
-                                                      const char *identity_doc, const char *identity_sig,
-                                                      const struct ecsb_ecs_attribute *attrs, size_t n,
-                                                      struct ecsb_json **out, struct ecsb_error *err);
-
-/* ---- SSM (ssm.c) ----------------------------------------------------- */
-
-/* *value: the parameter's Value (caller frees). ECSB_ERR_NOT_FOUND for ParameterNotFound. */
-enum ecsb_status ecsb_ssm_get_parameter(struct ecsb_aws_client *c, const char *name, bool decrypt, char **value,
-                                        struct ecsb_error *err);
-/* Up to 10 names; *out is the whole response ({Parameters, InvalidParameters}). */
-enum ecsb_status ecsb_ssm_get_parameters(struct ecsb_aws_client *c, const char *const *names, size_t n,
-                                         struct ecsb_json **out, struct ecsb_error *err);
-/* Follows NextToken to the end; *out is {"Parameters":[...all pages...]}. */
-enum ecsb_status ecsb_ssm_get_parameters_by_path(struct ecsb_aws_client *c, const char *path, bool recursive,
-                                                 struct ecsb_json **out, struct ecsb_error *err);
-struct ecsb_ssm_put {
-    const char *name, *value;
-    const char *type;        /* NULL: "String" */
-    const char *data_type;   /* NULL: omitted (text) */
-    const char *description; /* NULL: omitted */
-    bool overwrite;
-};
-enum ecsb_status ecsb_ssm_put_parameter(struct ecsb_aws_client *c, const struct ecsb_ssm_put *p, long long *version,
-                                        struct ecsb_error *err);
 
 #endif

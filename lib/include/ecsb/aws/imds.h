@@ -19,6 +19,13 @@
 #define ECSB_IMDS_ENDPOINT_V4 "http://169.254.169.254"
 #define ECSB_IMDS_ENDPOINT_V6 "http://[fd00:ec2::254]"
 
+/* Largest answer accepted per call (bigger ones fail with ECSB_ERR_LIMIT): a
+ * misbehaving or hostile endpoint cannot make us buffer megabytes. */
+#define ECSB_IMDS_MAX_TOKEN 1024u                 /* tokens are about 60 bytes */
+#define ECSB_IMDS_MAX_CREDENTIALS (8u * 1024u)    /* role credentials JSON, about 1.5 KiB */
+#define ECSB_IMDS_MAX_USER_DATA (64u * 1024u)     /* as ECSB_USERDATA_MAX */
+#define ECSB_IMDS_MAX_METADATA (64u * 1024u)      /* any other path */
+
 struct ecsb_imds_config {
     const char *endpoint;     /* NULL: AWS_EC2_METADATA_SERVICE_ENDPOINT, else by mode */
     bool ipv6;                /* also AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6 */
@@ -49,12 +56,16 @@ void ecsb_imds_config_defaults(struct ecsb_imds_config *cfg);
 enum ecsb_status ecsb_imds_init(struct ecsb_imds *m, struct ecsb_http *http, const struct ecsb_imds_config *cfg,
                                 ecsb_getenv_fn env, struct ecsb_error *err);
 void ecsb_imds_free(struct ecsb_imds *m);
+/* Bounds every later operation (all its tries and backoff) by ms: timeouts.imds. */
+void ecsb_imds_set_deadline(struct ecsb_imds *m, long ms);
 
 /* True when the cached token may still be sent at now_ms (a margin of
  * min(60 s, ttl/10) before its expiry is kept). */
 bool ecsb_imds_token_usable(const struct ecsb_imds *m, long long now_ms);
 
-/* GET path ("/latest/meta-data/instance-id"). ECSB_ERR_NOT_FOUND on 404. */
+/* GET path ("/latest/meta-data/instance-id"), at most ECSB_IMDS_MAX_METADATA bytes.
+ * ECSB_ERR_NOT_FOUND on 404. A token holding a control character (CR/LF would
+ * forge headers) is refused before it is ever sent. */
 enum ecsb_status ecsb_imds_get(struct ecsb_imds *m, const char *path, struct ecsb_buf *out, struct ecsb_error *err);
 
 /* *present = false (and ECSB_OK) when the instance has no user data. */

@@ -90,18 +90,52 @@ struct ecsb_config {
     size_t n_warnings, cap_warnings;
 };
 
-/* Schema, for docs, error messages and `plan` sources. */
+/* The type of a schema row; ECSB_KEY_MAP for the open sections attributes.* and tags.*. */
+enum ecsb_key_type {
+    ECSB_KEY_CLUSTER, ECSB_KEY_REGION, ECSB_KEY_VERSION, ECSB_KEY_BOOL, ECSB_KEY_CIDRS, ECSB_KEY_LIST,
+    ECSB_KEY_PULL, ECSB_KEY_DURATION, ECSB_KEY_IMAGES, ECSB_KEY_MODE, ECSB_KEY_PARALLEL, ECSB_KEY_PATH,
+    ECSB_KEY_MAP,
+};
+
+/* Schema, for docs, error messages and `plan` sources. The schema is the one
+ * list of keys: the agent environment, the environment.* value checks and the
+ * PowerShell reader read it instead of listing keys again. */
 struct ecsb_config_key_info {
     const char *section, *key;
     const char *type;      /* "bool", "duration", "list", ... */
     const char *def;       /* default as text ("" = unset) */
     const char *agent_var; /* the agent variable it maps to, or "" */
     const char *forms;     /* accepted forms, used in error messages */
+    enum ecsb_key_type kind;
+    const char *ps_param;  /* the Initialize-ECSAgent parameter that sets it, or NULL */
+    const char *max;       /* durations: the largest accepted value ("24h"), or NULL */
 };
 size_t ecsb_config_key_count(void);
 bool ecsb_config_key(size_t index, struct ecsb_config_key_info *out); /* false past the end */
 /* Schema index of section.key (case-insensitive), or -1. */
 int ecsb_config_key_index(const char *section, const char *key);
+
+/* The agent variables the schema derives, in agent-environment order (index 0 is
+ * ECS_CLUSTER). key is "*" and schema_index -1 for a map section. */
+struct ecsb_config_agent_var {
+    const char *name;
+    const char *section, *key;
+    enum ecsb_key_type kind;
+    int schema_index;
+};
+bool ecsb_config_agent_var(size_t index, struct ecsb_config_agent_var *out); /* false past the end */
+bool ecsb_config_agent_var_named(const char *name, struct ecsb_config_agent_var *out); /* any letter case */
+/* The typed field of schema row index (char * for names and paths, bool, struct
+ * ecsb_strlist, int64_t ns, an enum); NULL past the end. */
+const void *ecsb_config_field(const struct ecsb_config *c, size_t index);
+/* attributes, tags or environment; NULL for another section. */
+const struct ecsb_config_map *ecsb_config_map(const struct ecsb_config *c, const char *section);
+
+/* A duration key as the given layers (lowest first) set it, else its default;
+ * for values needed before the whole configuration exists (timeouts.imds while
+ * user data is fetched). A bad value in a layer is skipped here: the plan reports it. */
+int64_t ecsb_config_layered_duration(const struct ecsb_settings *const *layers, size_t n, const char *section,
+                                     const char *key);
 
 void ecsb_config_init(struct ecsb_config *c);
 void ecsb_config_free(struct ecsb_config *c);

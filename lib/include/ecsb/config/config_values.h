@@ -40,7 +40,7 @@ void ecsb_strv_free(char **items, size_t count);
 
 /* ECS names and values (ECS API rules). */
 bool ecsb_valid_cluster_name(const char *s); /* 1-255 of [A-Za-z0-9_-], or a cluster ARN */
-bool ecsb_valid_region(const char *s);       /* us-east-1, us-gov-west-1, cn-north-1, ... */
+bool ecsb_valid_region(const char *s);       /* us-east-1, us-gov-west-1, cn-north-1; the only region check */
 bool ecsb_valid_attribute_name(const char *s, char *why, size_t why_cap);
 bool ecsb_valid_attribute_value(const char *s, char *why, size_t why_cap);
 bool ecsb_valid_tag_key(const char *s, char *why, size_t why_cap);
