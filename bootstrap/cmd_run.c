@@ -124,6 +124,7 @@ static void run_cleanup(struct run_ctx *ctx)
     ecsb_report_free(&ctx->report);
     load_options_free(&ctx->opts);
     ecsb_log_close(&ctx->log);
+    ecsb_masker_free(&ctx->masker);
 }
 
 int cmd_run(int argc, char **argv)
@@ -132,6 +133,8 @@ int cmd_run(int argc, char **argv)
     memset(&ctx, 0, sizeof ctx);
     load_options_init(&ctx.opts);
     ecsb_log_init(&ctx.log, stdout);
+    ecsb_masker_init(&ctx.masker);
+    ctx.log.masker = ctx.report.masker = ctx.opts.masker = &ctx.masker;
     ctx.state_dir = ECSB_DEFAULT_STATE_DIR;
     /* The agent's introspection API; the override exists for development hosts
      * where something else holds 51678 (the real agent has no such knob). */

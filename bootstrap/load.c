@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "ecsb/config/config.h"
 #include "ecsb/base/fs.h"
+#include "ecsb/base/mask.h"
 #include "ecsb/config/ini.h"
 #include "ecsb/userdata/userdata.h"
 
@@ -46,7 +47,9 @@ int load_parse_flag(struct load_options *o, int argc, char **argv, int *i)
     else {
         struct ecsb_error err = {0};
         if (ecsb_config_parse_assignment(value, &o->cli, &err) != ECSB_OK) {
-            fprintf(stderr, "ecs-bootstrap: --set %s: %s\n", value, err.message);
+            char *masked = ecsb_masker_apply(NULL, value); /* --set environment.X_TOKEN=... */
+            fprintf(stderr, "ecs-bootstrap: --set %s: %s\n", masked, err.message);
+            free(masked);
             return -1;
         }
     }
@@ -163,6 +166,10 @@ enum ecsb_status load_plan(const struct load_options *o, struct ecsb_imds *imds,
         st = ecsb_plan_build(&in, out, err);
         free(region);
     }
+    /* registered even when a layer failed: its error message may quote what was read */
+    const struct ecsb_settings *read[] = {&baked, &userdata, &o->cli};
+    for (size_t i = 0; o->masker && i < 3; i++)
+        ecsb_settings_register_secrets(read[i], o->masker);
     ecsb_settings_free(&baked);
     ecsb_settings_free(&userdata);
     return st;

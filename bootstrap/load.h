@@ -12,6 +12,8 @@
 #include "ecsb/config/settings.h"
 #include "host_flags.h"
 
+struct ecsb_masker;
+
 #ifdef _WIN32
 #define ECSB_DEFAULT_CONFIG_FILE "C:\\ProgramData\\Amazon\\ECS\\ecs-bootstrap.ini"
 #else
@@ -23,6 +25,7 @@ struct load_options {
     const char *config_file;       /* NULL: ECSB_DEFAULT_CONFIG_FILE, fine if missing */
     struct ecsb_settings cli;      /* the --set layer */
     struct host_facts host;        /* --build/--installation-type, else the OS */
+    struct ecsb_masker *masker;    /* not owned; load_plan registers every secret value it reads */
 };
 
 #define LOAD_FLAGS_HELP                                                                  \

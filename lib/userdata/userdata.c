@@ -17,6 +17,7 @@
 
 #include "ecsb/config/ini.h"
 #include "ecsb/userdata/psreader.h"
+#include "ecsb/base/mask.h"
 #include "ecsb/base/strutil.h"
 
 struct ud {
@@ -43,6 +44,8 @@ void ecsb_settings_append(struct ecsb_settings *dst, const struct ecsb_settings 
         ecsb_settings_ignore(dst, src->ignored[i].line, src->ignored[i].text, src->ignored[i].reason);
     for (size_t i = 0; i < src->n_warnings; i++)
         ecsb_settings_warn(dst, src->warnings[i]);
+    for (size_t i = 0; i < src->n_secrets; i++)
+        ecsb_settings_note_secret(dst, "SECRET", src->secrets[i]);
 }
 
 /* 1-based line and character column of byte offset off. */
@@ -749,10 +752,13 @@ static void combine(struct ud *u, struct ecsb_settings *res)
         const struct ecsb_setting *it = &u->ps.items[i];
         const struct ecsb_setting *win = ecsb_settings_find(&u->ini, it->section, it->key);
         if (win) {
+            /* a secret is quoted by neither value; the dropped one stays known to the masker */
+            bool secret = ecsb_secret_name(it->key);
+            ecsb_settings_note_secret(res, it->key, it->value);
             char msg[900];
             snprintf(msg, sizeof msg, "%s:%d: %s.%s from PowerShell ('%.200s') is overridden by the INI "
-                     "settings at line %d ('%.200s')", res->origin, it->line, it->section, it->key, it->value,
-                     win->line, win->value);
+                     "settings at line %d ('%.200s')", res->origin, it->line, it->section, it->key,
+                     secret ? ECSB_MASK_TEXT : it->value, win->line, secret ? ECSB_MASK_TEXT : win->value);
             ecsb_settings_warn(res, msg);
             continue;
         }
