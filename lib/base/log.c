@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ecsb/base/buf.h"
+#include "ecsb/base/fs.h"
 #include "ecsb/base/mask.h"
 
 static const char *level_name(enum ecsb_log_level level)
@@ -38,7 +39,8 @@ void ecsb_log_init(struct ecsb_log *log, FILE *console)
 
 int ecsb_log_open_file(struct ecsb_log *log, const char *path)
 {
-    FILE *f = fopen(path, "ab"); /* binary: the same bytes on every platform */
+    /* binary: the same bytes on every platform; private: lines may quote input */
+    FILE *f = ecsb_fs_open_private_append(path, NULL);
     if (!f)
         return -1;
     if (log->file)

@@ -31,7 +31,7 @@ static enum ecsb_status store(const char *path, const struct ecsb_envfile *f, bo
     free(old);
     enum ecsb_status st = ECSB_OK;
     *changed = !same;
-    if (!same)
+    if (!same && (st = ecsb_fs_mkparent(path, err)) == ECSB_OK)
         st = ecsb_fs_write_atomic(path, ecsb_buf_cstr(&text), text.len, err);
     ecsb_buf_free(&text);
     return st;
