@@ -1,5 +1,6 @@
 /* The config model: a schema table drives validation, defaults, sources and the
  * "valid keys" lists in error messages, so adding a key is one table row. */
+#include "ecsb/config/trust.h"
 #include "ecsb/config/config.h"
 
 #include <stdarg.h>
@@ -12,7 +13,7 @@
 #include "ecsb/base/strutil.h"
 
 enum ktype { K_CLUSTER, K_REGION, K_VERSION, K_BOOL, K_CIDRS, K_LIST, K_PULL, K_DURATION, K_IMAGES, K_MODE,
-             K_PARALLEL, K_PATH };
+             K_PARALLEL, K_PATH, K_TRUST };
 
 static const struct { const char *name, *forms; } ktypes[] = {
     [K_CLUSTER] = {"cluster name", "a cluster name of 1-255 letters, digits, '-' and '_', or a cluster ARN"},
@@ -29,6 +30,8 @@ static const struct { const char *name, *forms; } ktypes[] = {
     [K_MODE] = {"enum", "pull, verify, off"},
     [K_PARALLEL] = {"integer", "a whole number from 1 to 8"},
     [K_PATH] = {"path", "a non-empty path"},
+    [K_TRUST] = {"trust list", "comma-separated settings user data may set: paths.<key> or a steering "
+                               "environment.<NAME>, e.g. paths.status_file, environment.HTTP_PROXY"},
 };
 
 #define F(member) offsetof(struct ecsb_config, member)
@@ -69,6 +72,7 @@ static const struct key_def {
      "C:\\ProgramData\\Amazon\\ECS\\ecs-bootstrap-status.json", ""},
     {"paths", "log_dir", K_PATH, F(paths.log_dir), "C:\\ProgramData\\Amazon\\ECS\\log", ""},
     {"paths", "env_file", K_PATH, F(paths.env_file), "/etc/ecs/ecs.config", ""},
+    {"trust", "allow_from_userdata", K_TRUST, F(trust.allow_from_userdata), "", ""},
 };
 
 _Static_assert(sizeof schema / sizeof schema[0] == ECSB_CONFIG_NKEYS, "ECSB_CONFIG_NKEYS must match the schema");
@@ -76,7 +80,7 @@ _Static_assert(sizeof schema / sizeof schema[0] == ECSB_CONFIG_NKEYS, "ECSB_CONF
 /* Open sections: any key, validated per section. */
 static const char *const map_sections[] = {"attributes", "tags", "environment"};
 static const char *const all_sections[] = {"cluster", "agent", "attributes", "tags",
-                                           "images", "environment", "timeouts", "paths"};
+                                           "images", "environment", "timeouts", "paths", "trust"};
 
 size_t ecsb_config_key_count(void)
 {
@@ -335,6 +339,7 @@ static bool set_typed(struct ecsb_config *c, const struct key_def *d, const char
     }
     case K_CIDRS:
     case K_LIST:
+    case K_TRUST:
     case K_IMAGES: {
         struct ecsb_strlist l = {0};
         if (!ecsb_parse_list(raw, &l.items, &l.count, why, cap))
@@ -343,6 +348,7 @@ static bool set_typed(struct ecsb_config *c, const struct key_def *d, const char
             const char *it = l.items[i];
             bool ok = d->type == K_CIDRS ? ecsb_parse_cidr(it)
                     : d->type == K_LIST  ? valid_driver(it)
+                    : d->type == K_TRUST ? ecsb_trust_item_valid(it)
                                          : valid_image(it, why, cap);
             if (!ok) {
                 if (!*why)
@@ -537,7 +543,7 @@ void ecsb_config_free(struct ecsb_config *c)
         char *field = (char *)c + d->offset;
         if (d->type == K_CLUSTER || d->type == K_REGION || d->type == K_PATH)
             free(*(char **)field);
-        else if (d->type == K_CIDRS || d->type == K_LIST || d->type == K_IMAGES)
+        else if (d->type == K_CIDRS || d->type == K_LIST || d->type == K_IMAGES || d->type == K_TRUST)
             strlist_free((struct ecsb_strlist *)field);
         free(c->origin[i].raw);
         free(c->origin[i].source);
@@ -569,6 +575,13 @@ enum ecsb_status ecsb_config_apply(struct ecsb_config *c, const struct ecsb_sett
     const char *origin = layer->origin ? layer->origin : "";
     for (size_t i = 0; i < layer->count; i++) {
         const struct ecsb_setting *it = &layer->items[i];
+        const struct ecsb_strlist *allow = &c->trust.allow_from_userdata;
+        if (layer->untrusted && ecsb_trust_steers(it->section, it->key) &&
+            !ecsb_trust_allows(allow->items, allow->count, it->section, it->key)) {
+            char place[600];
+            format_place(place, sizeof place, origin, it->line, it->column);
+            return ecsb_trust_refuse(place, it->section, it->key, err);
+        }
         enum ecsb_status st = ecsb_config_set(c, it->section, it->key, it->value, origin, it->line, it->column, err);
         if (st)
             return st;

@@ -779,6 +779,7 @@ enum ecsb_status ecsb_userdata_parse(const char *data, size_t len, struct ecsb_s
         return ecsb_error_set(err, ECSB_ERR_LIMIT, "%s: %lu bytes is more than the %u bytes user data may have; "
                               "move settings into the baked INI file or gzip the user data", origin, (unsigned long)len,
                               ECSB_USERDATA_MAX);
+    out->untrusted = true; /* the launcher's input: it may not steer ecs-bootstrap (trust.h) */
     struct ud u = {err, {0}, {0}, ECSB_BUF_INIT};
     ecsb_settings_init(&u.ps, origin);
     ecsb_settings_init(&u.ini, origin);

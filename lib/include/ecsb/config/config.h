@@ -57,7 +57,7 @@ struct ecsb_config_origin {
     bool is_set;  /* false while the default holds */
 };
 
-#define ECSB_CONFIG_NKEYS 25 /* fixed keys in the schema (config.c asserts it) */
+#define ECSB_CONFIG_NKEYS 26 /* fixed keys in the schema (config.c asserts it) */
 
 struct ecsb_config {
     struct {
@@ -85,6 +85,9 @@ struct ecsb_config {
     struct {
         char *datadir, *logfile, *agent_dir, *status_file, *log_dir, *env_file;
     } paths;
+    struct {
+        struct ecsb_strlist allow_from_userdata; /* "paths.status_file", "environment.HTTP_PROXY" */
+    } trust;
     struct ecsb_config_origin origin[ECSB_CONFIG_NKEYS]; /* by schema index */
     char **warnings; /* non-fatal notes: duplicates, risky combinations */
     size_t n_warnings, cap_warnings;

@@ -8,6 +8,7 @@
 #ifndef ECSB_SETTINGS_H
 #define ECSB_SETTINGS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct ecsb_setting {
@@ -33,6 +34,7 @@ struct ecsb_settings {
     size_t n_ignored, cap_ignored;
     char **warnings;
     size_t n_warnings, cap_warnings;
+    bool untrusted; /* user data: the launcher's, not the AMI owner's (ecsb/config/trust.h) */
     char **secrets; /* every value read from a secret-named key, kept even when overridden */
     size_t n_secrets, cap_secrets;
 };
