@@ -180,9 +180,13 @@ static void mask_by_name(char **s)
         while (t[k] == ' ' || t[k] == '\t')
             k++;
         size_t open = 0, n = value_len(t + k, &open);
-        size_t v = k + open;
-        if (n == 0 || (n == strlen(ECSB_MASK_TEXT) && !strncmp(t + v, ECSB_MASK_TEXT, n))) {
-            i = v + n;
+        size_t v = k + open, ml = strlen(ECSB_MASK_TEXT);
+        if (n == 0) {
+            i = v;
+            continue;
+        }
+        if (n >= ml && !strncmp(t + v, ECSB_MASK_TEXT, ml)) { /* already masked: look on after the mask */
+            i = v + ml;
             continue;
         }
         ecsb_buf_append(&b, t + copied, v - copied);
