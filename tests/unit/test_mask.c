@@ -74,6 +74,8 @@ TEST(values_of_secret_names_are_masked_without_registration)
     /* prose about tokens is left alone: only NAME=value and "name": value forms */
     check_masked(NULL, "could not get an IMDS token: connection refused", "could not get an IMDS token: connection refused");
     check_masked(NULL, "ECS_CLUSTER=prod AWS_SESSION_TOKEN=<redacted>", "ECS_CLUSTER=prod AWS_SESSION_TOKEN=<redacted>");
+    /* an already-masked value (or an unclosed quote starting with one) hides nothing after it */
+    check_masked(NULL, "A_TOKEN='<redacted> B_PASSWORD=hunter22", "A_TOKEN='<redacted> B_PASSWORD=<redacted>");
 }
 
 static time_t fixed_clock(time_t *t)
