@@ -8,19 +8,9 @@
 #include "commands.h"
 #include "ecsb/agent/defaults.h"
 #include "ecsb/agent/env_store.h"
+#include "ecsb/agent/managed.h"
 #include "ecsb/base/fs.h"
 #include "run.h"
-
-#define MANAGED_FILE "managed-environment"
-
-/* What we wrote last time, so a machine-scope value that differs from it (or that
- * we never wrote) is recognised as the user's and left alone. */
-static char *managed_path(const struct run_ctx *ctx)
-{
-    struct ecsb_buf b = ECSB_BUF_INIT;
-    ecsb_buf_printf(&b, "%s%c%s", ctx->state_dir, strchr(ctx->state_dir, '\\') ? '\\' : '/', MANAGED_FILE);
-    return ecsb_buf_detach(&b);
-}
 
 static void fill_target(const struct run_ctx *ctx, struct ecsb_agent_env_target *t, const char *service)
 {
@@ -33,20 +23,16 @@ static void fill_target(const struct run_ctx *ctx, struct ecsb_agent_env_target 
 /* A variable is the user's when the host already holds a value we did not write
  * (on Windows, e.g. SetEnvironmentVariable(..., "Machine") before the run). Values
  * from [environment] are the user's too, but they are ours to write: the plan has
- * already let them win over derived ones. */
-static bool held_by_user(const struct ecsb_agent_env_target *t, const struct ecsb_envfile *managed,
-                         const struct ecsb_agentenv_var *v)
+ * already let them win over derived ones. *current: the host's value (NULL = unset). */
+static bool held_by_user(const struct ecsb_agent_env_target *t, const struct ecsb_managed *managed,
+                         const struct ecsb_agentenv_var *v, char **current)
 {
+    struct ecsb_error err = {0};
+    if (ecsb_agent_env_get(t, v->name, current, &err) != ECSB_OK)
+        *current = NULL;
     if (!ecsb_host_traits()->env_shared_with_user)
         return false; /* the POSIX env file is ours alone */
-    char *current = NULL;
-    struct ecsb_error err = {0};
-    if (ecsb_agent_env_get(t, v->name, &current, &err) != ECSB_OK)
-        return false;
-    const char *ours = ecsb_envfile_get(managed, v->name);
-    bool users = !ours || strcmp(ours, current) != 0;
-    free(current);
-    return users;
+    return !ecsb_managed_owns(managed, v->name, *current);
 }
 
 static void count_results(const struct ecsb_env_var *vars, size_t n, struct ecsb_buf *detail)
@@ -59,51 +45,39 @@ static void count_results(const struct ecsb_env_var *vars, size_t n, struct ecsb
                     counts[ECSB_ENV_USER_SET]);
 }
 
-static enum ecsb_status save_managed(struct run_ctx *ctx, const struct ecsb_env_var *vars, size_t n,
-                                     struct ecsb_error *err)
-{
-    struct ecsb_envfile f = ECSB_ENVFILE_INIT;
-    for (size_t i = 0; i < n; i++)
-        if (vars[i].result != ECSB_ENV_USER_SET)
-            ecsb_envfile_set(&f, vars[i].name, vars[i].value);
-    struct ecsb_buf text = ECSB_BUF_INIT;
-    ecsb_envfile_render(&f, "variables ecs-bootstrap wrote; others are the user's", &text);
-    char *path = managed_path(ctx);
-    enum ecsb_status st = ecsb_fs_mkdirs(ctx->state_dir, err);
-    if (st == ECSB_OK)
-        st = ecsb_fs_write_atomic(path, text.data, text.len, err);
-    free(path);
-    ecsb_buf_free(&text);
-    ecsb_envfile_free(&f);
-    return st;
-}
-
+/* Applies the plan's environment; service = NULL writes machine scope / env file
+ * only, a name also writes that service's own Environment block (Windows). */
 enum ecsb_status run_apply_agent_env(struct run_ctx *ctx, const char *service, bool *changed, struct ecsb_buf *detail)
 {
     struct ecsb_agent_env_target target;
     fill_target(ctx, &target, service);
-    struct ecsb_envfile managed = ECSB_ENVFILE_INIT;
+    struct ecsb_managed managed;
     struct ecsb_error err = {0};
-    char *path = managed_path(ctx);
-    enum ecsb_status st = ecsb_envfile_load(path, &managed, &err);
-    free(path);
+    enum ecsb_status st = ecsb_managed_load(&managed, ctx->state_dir, &err);
     const struct ecsb_agentenv *env = &ctx->plan.env;
     struct ecsb_env_var *vars = ecsb_xcalloc(env->count, sizeof *vars);
+    char **current = ecsb_xcalloc(env->count + 1, sizeof *current);
     for (size_t i = 0; st == ECSB_OK && i < env->count; i++) {
         vars[i].name = env->vars[i].name;
         vars[i].value = env->vars[i].value;
-        vars[i].user_set = held_by_user(&target, &managed, &env->vars[i]);
+        vars[i].user_set = held_by_user(&target, &managed, &env->vars[i], &current[i]);
     }
+    /* intent first: a run killed between two variable writes converges on the next */
+    if (st == ECSB_OK)
+        st = ecsb_managed_begin(&managed, vars, (const char *const *)current, env->count, &err);
     struct ecsb_env_apply_report rep = {0};
     if (st == ECSB_OK)
         st = ecsb_agent_env_apply(&target, vars, env->count, &rep, &err);
     if (st == ECSB_OK && detail)
         count_results(vars, env->count, detail);
-    if (st == ECSB_OK && rep.changed)
-        st = save_managed(ctx, vars, env->count, &err);
+    if (st == ECSB_OK)
+        st = ecsb_managed_commit(&managed, vars, env->count, &err);
     *changed = rep.changed;
+    for (size_t i = 0; i < env->count; i++)
+        free(current[i]);
+    free(current);
     free(vars);
-    ecsb_envfile_free(&managed);
+    ecsb_managed_free(&managed);
     if (st != ECSB_OK)
         return run_fail(ctx, ECSB_EXIT_FAILURE, st, err.message);
     return ECSB_OK;

@@ -32,9 +32,9 @@ static enum ecsb_status check_credentials(struct run_ctx *ctx, struct ecsb_buf *
         ecsb_buf_printf(detail, "credentials");
         return run_fail(ctx, ECSB_EXIT_PREFLIGHT, ECSB_ERR_AUTH, err.message);
     }
-    /* A second line of defence: the logger masks these should one ever reach it. */
-    ecsb_log_redact(&ctx->log, creds->secret_access_key);
-    ecsb_log_redact(&ctx->log, creds->session_token);
+    /* A second line of defence: every sink masks these should one ever reach it. */
+    ecsb_masker_add(&ctx->masker, creds->secret_access_key);
+    ecsb_masker_add(&ctx->masker, creds->session_token);
     if (ecsb_aws_client_init(&ctx->aws, ctx->http, &ctx->creds, ctx->region, NULL, &err) != ECSB_OK)
         return run_fail(ctx, ECSB_EXIT_PREFLIGHT, err.code, err.message);
     ecsb_aws_retry_set_deadline(&ctx->aws.retry, ns_to_ms(ctx->plan.config.timeouts.aws_call_ns));

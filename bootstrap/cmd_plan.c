@@ -2,10 +2,12 @@
  * config, the user data (a file, else IMDS) and --set values, without changing
  * anything. It reads its inputs exactly as run does (load.c). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
 #include "ecsb/aws/http.h"
+#include "ecsb/base/mask.h"
 #include "ecsb/config/plan.h"
 #include "load.h"
 
@@ -49,14 +51,19 @@ static int print_plan(const struct load_options *o, bool json)
     enum ecsb_status st = load_plan(o, have_imds ? &imds : NULL, &plan, &err);
     int rc = ECSB_EXIT_OK;
     if (st != ECSB_OK) {
-        fprintf(stderr, "ecs-bootstrap plan: %s\n", err.message);
+        char *msg = ecsb_masker_apply(o->masker, err.message);
+        fprintf(stderr, "ecs-bootstrap plan: %s\n", msg);
+        free(msg);
         rc = load_exit_code(st);
     } else {
         struct ecsb_buf out = ECSB_BUF_INIT;
-        if (json)
+        ecsb_plan_mask(&plan, o->masker);
+        if (json) {
             ecsb_plan_json(&plan, &out, 2);
-        else
+        } else {
             ecsb_plan_text(&plan, &out);
+            ecsb_masker_apply_buf(o->masker, &out);
+        }
         fputs(ecsb_buf_cstr(&out), stdout);
         ecsb_buf_free(&out);
         ecsb_plan_free(&plan);
@@ -70,7 +77,10 @@ static int print_plan(const struct load_options *o, bool json)
 int cmd_plan(int argc, char **argv)
 {
     struct load_options o;
+    struct ecsb_masker masker;
     load_options_init(&o);
+    ecsb_masker_init(&masker);
+    o.masker = &masker;
     bool json = false;
     int rc = parse_args(argc, argv, &o, &json);
     if (rc < 0) {
@@ -79,5 +89,6 @@ int cmd_plan(int argc, char **argv)
             rc = print_plan(&o, json);
     }
     load_options_free(&o);
+    ecsb_masker_free(&masker);
     return rc;
 }

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "ecsb/config/config.h"
 #include "ecsb/base/fs.h"
+#include "ecsb/base/mask.h"
 #include "ecsb/config/ini.h"
 #include "ecsb/userdata/userdata.h"
 
@@ -139,6 +140,10 @@ enum ecsb_status load_plan(const struct load_options *o, struct ecsb_imds *imds,
             run_actions_plan(run_actions_default(), out);
         free(region);
     }
+    /* registered even when a layer failed: its error message may quote what was read */
+    const struct ecsb_settings *read[] = {&baked, &userdata, &o->cli};
+    for (size_t i = 0; o->masker && i < 3; i++)
+        ecsb_settings_register_secrets(read[i], o->masker);
     ecsb_settings_free(&baked);
     ecsb_settings_free(&userdata);
     return st;

@@ -14,11 +14,14 @@
 #include "host_flags.h"
 #include "options.h"
 
+struct ecsb_masker;
+
 struct load_options {
     const char *userdata_file;     /* NULL: fetch from IMDS */
     const char *config_file;       /* NULL: this platform's default, fine if missing */
     struct ecsb_settings cli;      /* the --set layer */
     struct host_facts host;        /* --build/--installation-type, else the OS */
+    struct ecsb_masker *masker;    /* not owned; load_plan registers every secret value it reads */
 };
 
 /* The flags plan and run share (rows of an options table). */

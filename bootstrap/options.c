@@ -1,8 +1,10 @@
 #include "options.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "ecsb/base/buf.h"
+#include "ecsb/base/mask.h"
 
 /* One parse: the table, the streams, the command's name for messages. */
 struct parser {
@@ -66,7 +68,13 @@ static enum parse_result take(const struct parser *p, const struct option *o, co
     struct ecsb_error e = {0};
     if (o->cb(o->target, value, &e) == ECSB_OK)
         return PARSE_OK;
-    fprintf(p->err, "ecs-bootstrap %s: option '--%s %s': %s\n", p->u->name, o->long_name, value, e.message);
+    /* The value may carry a secret (--set environment.X_TOKEN=...): masked by name. */
+    struct ecsb_buf line = ECSB_BUF_INIT;
+    ecsb_buf_printf(&line, "ecs-bootstrap %s: option '--%s %s': %s", p->u->name, o->long_name, value, e.message);
+    char *masked = ecsb_masker_apply(NULL, ecsb_buf_cstr(&line));
+    fprintf(p->err, "%s\n", masked);
+    free(masked);
+    ecsb_buf_free(&line);
     return PARSE_ERROR;
 }
 

@@ -15,6 +15,8 @@ void run_ctx_init(struct run_ctx *ctx, FILE *console)
     memset(ctx, 0, sizeof *ctx);
     load_options_init(&ctx->opts);
     ecsb_log_init(&ctx->log, console);
+    ecsb_masker_init(&ctx->masker);
+    ctx->log.masker = ctx->report.masker = ctx->opts.masker = &ctx->masker;
     ctx->state_dir = ecsb_own_paths()->state_dir;
     /* The override exists for development hosts where something else holds 51678
      * (the real agent has no such knob). */
@@ -115,4 +117,5 @@ void run_ctx_free(struct run_ctx *ctx)
     ecsb_report_free(&ctx->report);
     load_options_free(&ctx->opts);
     ecsb_log_close(&ctx->log);
+    ecsb_masker_free(&ctx->masker);
 }

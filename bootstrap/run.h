@@ -13,6 +13,7 @@
 #include "ecsb/aws/http.h"
 #include "ecsb/aws/imds.h"
 #include "ecsb/base/log.h"
+#include "ecsb/base/mask.h"
 #include "ecsb/config/plan.h"
 #include "ecsb/config/report.h"
 #include "ecsb/agent/service.h"
@@ -20,6 +21,7 @@
 #include "load.h"
 
 struct run_ctx {
+    struct ecsb_masker masker;      /* shared by the log, the report and load_plan */
     struct load_options opts;
     struct ecsb_log log;
     struct ecsb_report report;

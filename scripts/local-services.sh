@@ -179,9 +179,11 @@ EOF
 # ls_bootstrap ARGS...: `ecs-bootstrap run` for host $LS_HOST_DIR as on a fresh instance:
 # no AWS keys in the environment (credentials come from the instance role via IMDS),
 # AWS calls go to moto, IMDS is the fake. The simulated host is Windows Server 2022 Core
-# (build 20348, "Server Core") for both run and the fake agent it starts; the agent
-# inherits run's environment, so it needs no --set for these.
-# LS_BUILD_NO / LS_ITYPE change the simulated host. LS_EXEC=1 execs (in a subshell: `( LS_EXEC=1
+# (build 20348, "Server Core") for both run and the fake agent it starts. The agent gets a
+# clean environment; ECS_BOOTSTRAP_AGENT_PASSENV (a test hook of the POSIX process backend)
+# passes it the endpoints and the fake's knobs, so it needs no --set for these.
+# LS_BUILD_NO / LS_ITYPE change the simulated host. LS_ENV_EXTRA="NAME=value ..." adds to
+# run's environment (e.g. static AWS keys). LS_EXEC=1 execs (in a subshell: `( LS_EXEC=1
 # ls_bootstrap ... ) &` makes $! the pid of ecs-bootstrap itself).
 ls_bootstrap() {
   local d=$LS_HOST_DIR port ex=()
@@ -189,10 +191,11 @@ ls_bootstrap() {
   [ -n "${LS_EXEC:-}" ] && ex=(exec)
   "${ex[@]}" env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
     -u AWS_REGION -u AWS_DEFAULT_REGION -u AWS_EC2_METADATA_DISABLED \
-    AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+    AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null ${LS_ENV_EXTRA:-} \
     AWS_ENDPOINT_URL="$LS_MOTO" AWS_EC2_METADATA_SERVICE_ENDPOINT="$LS_IMDS" \
     ECS_FAKE_AGENT_INTROSPECTION_PORT="$port" \
     ECS_BOOTSTRAP_INTROSPECTION_URL="http://127.0.0.1:$port/v1/metadata" \
+    ECS_BOOTSTRAP_AGENT_PASSENV="AWS_ENDPOINT_URL AWS_EC2_METADATA_SERVICE_ENDPOINT ECS_FAKE_AGENT_* FAKE_AGENT_*" \
     FAKE_AGENT_BUILD="${LS_BUILD_NO:-20348}" FAKE_AGENT_INSTALLATION_TYPE="${LS_ITYPE:-Server Core}" \
     "$LS_BUILD/ecs-bootstrap" run --config "$d/ecs-bootstrap.ini" --state-dir "$d/state" \
     --build "${LS_BUILD_NO:-20348}" --installation-type "${LS_ITYPE:-Server Core}" "$@"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ecsb/base/fs.h"
+#include "ecsb/base/mask.h"
 
 const char *ecsb_env_change_name(enum ecsb_env_change c)
 {
@@ -243,4 +244,73 @@ void ecsb_envfile_free(struct ecsb_envfile *f)
     free(f->items);
     f->items = NULL;
     f->count = f->cap = 0;
+}
+
+/* name (of a NAME=VALUE entry, length n) is listed in passenv. */
+static bool passenv_lists(const char *passenv, const char *name, size_t n)
+{
+    const char *p = passenv ? passenv : "";
+    while (*p) {
+        size_t len = strcspn(p, " ,\t");
+        bool prefix = len > 0 && p[len - 1] == '*';
+        size_t cmp = prefix ? len - 1 : len;
+        if (len > 0 && (prefix ? n >= cmp : n == cmp) && !strncmp(p, name, cmp))
+            return true;
+        p += len;
+        p += strspn(p, " ,\t");
+    }
+    return false;
+}
+
+static void env_put(struct ecsb_envfile *f, const char *entry)
+{
+    const char *eq = strchr(entry, '=');
+    if (!eq || eq == entry)
+        return;
+    char *name = ecsb_xstrndup(entry, (size_t)(eq - entry));
+    ecsb_envfile_set(f, name, eq + 1);
+    free(name);
+}
+
+static const char *parent_get(char *const *parent, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; parent && parent[i]; i++)
+        if (!strncmp(parent[i], name, n) && parent[i][n] == '=')
+            return parent[i] + n + 1;
+    return NULL;
+}
+
+char **ecsb_agent_clean_environ(const struct ecsb_envfile *agent_env, char *const *parent, const char *passenv)
+{
+    struct ecsb_envfile f = ECSB_ENVFILE_INIT;
+    const char *path = parent_get(parent, "PATH"), *home = parent_get(parent, "HOME");
+    ecsb_envfile_set(&f, "PATH", path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    ecsb_envfile_set(&f, "HOME", home ? home : "/");
+    for (size_t i = 0; parent && parent[i]; i++) {
+        const char *eq = strchr(parent[i], '=');
+        if (!eq || !passenv_lists(passenv, parent[i], (size_t)(eq - parent[i])))
+            continue;
+        char *name = ecsb_xstrndup(parent[i], (size_t)(eq - parent[i]));
+        if (!ecsb_secret_name(name)) /* never the bootstrapper's keys, whatever the list says */
+            env_put(&f, parent[i]);
+        free(name);
+    }
+    for (size_t i = 0; agent_env && i < agent_env->count; i++)
+        ecsb_envfile_set(&f, agent_env->items[i].name, agent_env->items[i].value);
+    char **v = ecsb_xcalloc(f.count + 1, sizeof *v);
+    for (size_t i = 0; i < f.count; i++) {
+        struct ecsb_buf b = ECSB_BUF_INIT;
+        ecsb_buf_printf(&b, "%s=%s", f.items[i].name, f.items[i].value);
+        v[i] = ecsb_buf_detach(&b);
+    }
+    ecsb_envfile_free(&f);
+    return v;
+}
+
+void ecsb_environ_free(char **v)
+{
+    for (size_t i = 0; v && v[i]; i++)
+        free(v[i]);
+    free(v);
 }

@@ -247,10 +247,11 @@ void ecsb_aws_scrub(char *s, size_t cap, const char *const *secrets, size_t n)
         size_t sl = sec ? strlen(sec) : 0;
         if (sl < 3)
             continue;
-        char *p;
-        while ((p = strstr(s, sec)) != NULL) {
+        char *p = s;
+        while ((p = strstr(p, sec)) != NULL) { /* resumes after the mask: a secret of '*' terminates */
             memcpy(p, "***", 3);
             memmove(p + 3, p + sl, strlen(p + sl) + 1);
+            p += 3;
         }
     }
 }

@@ -59,3 +59,15 @@ enum ecsb_status ecsb_fs_read(const char *path, char **data, size_t *len, struct
 {
     return ecsb_fs_read_limited(path, ECSB_FS_MAX_READ, data, len, err);
 }
+
+enum ecsb_status ecsb_fs_mkparent(const char *path, struct ecsb_error *err)
+{
+    const char *slash = strrchr(path, '/'), *backslash = strrchr(path, '\\');
+    const char *sep = slash > backslash ? slash : backslash;
+    if (!sep || sep == path || (sep == path + 2 && path[1] == ':'))
+        return ECSB_OK; /* the current directory, "/", or a drive root */
+    char *dir = ecsb_xstrndup(path, (size_t)(sep - path));
+    enum ecsb_status st = ecsb_fs_mkdirs(dir, err);
+    free(dir);
+    return st;
+}

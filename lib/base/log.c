@@ -6,6 +6,8 @@
 
 #include "ecsb/base/buf.h"
 #include "ecsb/base/clock.h"
+#include "ecsb/base/fs.h"
+#include "ecsb/base/mask.h"
 
 static const char *level_name(enum ecsb_log_level level)
 {
@@ -34,37 +36,14 @@ void ecsb_log_init(struct ecsb_log *log, FILE *console)
 
 int ecsb_log_open_file(struct ecsb_log *log, const char *path)
 {
-    FILE *f = fopen(path, "ab"); /* binary: the same bytes on every platform */
+    /* binary: the same bytes on every platform; private: lines may quote input */
+    FILE *f = ecsb_fs_open_private_append(path, NULL);
     if (!f)
         return -1;
     if (log->file)
         fclose(log->file);
     log->file = f;
     return 0;
-}
-
-void ecsb_log_redact(struct ecsb_log *log, const char *secret)
-{
-    if (!secret || strlen(secret) < 4)
-        return; /* masking tiny strings would mangle ordinary text */
-    for (int i = 0; i < ECSB_LOG_MAX_SECRETS; i++) {
-        if (log->secrets[i] && !strcmp(log->secrets[i], secret))
-            return;
-        if (!log->secrets[i]) {
-            log->secrets[i] = ecsb_xstrdup(secret);
-            return;
-        }
-    }
-}
-
-static void mask_secrets(const struct ecsb_log *log, struct ecsb_buf *line)
-{
-    for (int i = 0; i < ECSB_LOG_MAX_SECRETS && log->secrets[i]; i++) {
-        size_t n = strlen(log->secrets[i]);
-        char *hit;
-        while ((hit = strstr(line->data, log->secrets[i])) != NULL)
-            memset(hit, '*', n);
-    }
 }
 
 void ecsb_log(struct ecsb_log *log, enum ecsb_log_level level, const char *fmt, ...)
@@ -79,7 +58,7 @@ void ecsb_log(struct ecsb_log *log, enum ecsb_log_level level, const char *fmt, 
     va_start(ap, fmt);
     ecsb_buf_vprintf(&line, fmt, ap);
     va_end(ap);
-    mask_secrets(log, &line);
+    ecsb_masker_apply_buf(log->masker, &line); /* by name even without a masker */
     FILE *outs[2] = {log->console, log->file};
     for (int i = 0; i < 2; i++) {
         if (outs[i]) {
@@ -95,8 +74,4 @@ void ecsb_log_close(struct ecsb_log *log)
     if (log->file)
         fclose(log->file);
     log->file = NULL;
-    for (int i = 0; i < ECSB_LOG_MAX_SECRETS; i++) {
-        free(log->secrets[i]);
-        log->secrets[i] = NULL;
-    }
 }

@@ -1,5 +1,6 @@
 /* The config model: a schema table drives validation, defaults, sources and the
  * "valid keys" lists in error messages, so adding a key is one table row. */
+#include "ecsb/config/trust.h"
 #include "ecsb/config/config.h"
 
 #include <stdarg.h>
@@ -28,6 +29,8 @@ static const struct { const char *name, *forms; } ktypes[] = {
     [ECSB_KEY_MODE] = {"enum", "pull, verify, off"},
     [ECSB_KEY_PARALLEL] = {"integer", "a whole number from 1 to 8"},
     [ECSB_KEY_PATH] = {"path", "a non-empty path"},
+    [ECSB_KEY_TRUST] = {"trust list", "comma-separated settings user data may set: paths.<key> or a steering "
+                                        "environment.<NAME>, e.g. paths.status_file, environment.HTTP_PROXY"},
 };
 
 #define F(member) offsetof(struct ecsb_config, member)
@@ -79,6 +82,7 @@ static const struct key_def {
     {"paths", "status_file", ECSB_KEY_PATH, F(paths.status_file), NULL, "", 0, NULL, NULL},
     {"paths", "log_dir", ECSB_KEY_PATH, F(paths.log_dir), NULL, "", 0, NULL, NULL},
     {"paths", "env_file", ECSB_KEY_PATH, F(paths.env_file), ECSB_AGENT_ENV_FILE, "", 0, NULL, NULL},
+    {"trust", "allow_from_userdata", ECSB_KEY_TRUST, F(trust.allow_from_userdata), "", "", 0, NULL, NULL},
 };
 
 _Static_assert(sizeof schema / sizeof schema[0] == ECSB_CONFIG_NKEYS, "ECSB_CONFIG_NKEYS must match the schema");
@@ -94,7 +98,7 @@ static const struct map_def {
     {"environment", "", 0},
 };
 static const char *const all_sections[] = {"cluster", "agent", "attributes", "tags",
-                                           "images", "environment", "timeouts", "paths"};
+                                           "images", "environment", "timeouts", "paths", "trust"};
 
 size_t ecsb_config_key_count(void)
 {
@@ -421,6 +425,7 @@ static bool set_list(const struct key_def *d, char *field, const char *raw, char
         const char *it = l.items[i];
         bool ok = d->type == ECSB_KEY_CIDRS ? ecsb_parse_cidr(it)
                 : d->type == ECSB_KEY_LIST  ? valid_driver(it)
+                : d->type == ECSB_KEY_TRUST ? ecsb_trust_item_valid(it)
                                             : valid_image(it, why, cap);
         if (!ok) {
             if (!*why)
@@ -460,6 +465,7 @@ static bool set_typed(struct ecsb_config *c, const struct key_def *d, const char
         return true;
     case ECSB_KEY_CIDRS:
     case ECSB_KEY_LIST:
+    case ECSB_KEY_TRUST:
     case ECSB_KEY_IMAGES:
         return set_list(d, field, raw, why, cap);
     case ECSB_KEY_MAP:
@@ -647,7 +653,8 @@ void ecsb_config_free(struct ecsb_config *c)
         char *field = (char *)c + d->offset;
         if (d->type == ECSB_KEY_CLUSTER || d->type == ECSB_KEY_REGION || d->type == ECSB_KEY_PATH)
             free(*(char **)field);
-        else if (d->type == ECSB_KEY_CIDRS || d->type == ECSB_KEY_LIST || d->type == ECSB_KEY_IMAGES)
+        else if (d->type == ECSB_KEY_CIDRS || d->type == ECSB_KEY_LIST || d->type == ECSB_KEY_IMAGES ||
+                 d->type == ECSB_KEY_TRUST)
             strlist_free((struct ecsb_strlist *)field);
         free(c->origin[i].raw);
         free(c->origin[i].source);
@@ -679,6 +686,13 @@ enum ecsb_status ecsb_config_apply(struct ecsb_config *c, const struct ecsb_sett
     const char *origin = layer->origin ? layer->origin : "";
     for (size_t i = 0; i < layer->count; i++) {
         const struct ecsb_setting *it = &layer->items[i];
+        const struct ecsb_strlist *allow = &c->trust.allow_from_userdata;
+        if (layer->untrusted && ecsb_trust_steers(it->section, it->key) &&
+            !ecsb_trust_allows(allow->items, allow->count, it->section, it->key)) {
+            char place[600];
+            format_place(place, sizeof place, origin, it->line, it->column);
+            return ecsb_trust_refuse(place, it->section, it->key, err);
+        }
         enum ecsb_status st = ecsb_config_set(c, it->section, it->key, it->value, origin, it->line, it->column, err);
         if (st)
             return st;

@@ -9,6 +9,7 @@
 #include "ecsb/base/buf.h"
 #include "ecsb/base/error.h"
 #include "ecsb/base/json.h"
+#include "ecsb/base/mask.h"
 #include "ecsb/base/strutil.h"
 #include "ecsb/config/config.h"
 
@@ -520,16 +521,7 @@ bool ecsb_env_name_allowed(const char *name)
 
 bool ecsb_env_is_secret(const char *name)
 {
-    static const char *const secret_words[] = {"SECRET", "TOKEN", "PASSWORD", "AUTH_DATA", NULL};
-    char up[256];
-    size_t n = 0;
-    for (; name[n] && n + 1 < sizeof up; n++)
-        up[n] = (char)((name[n] >= 'a' && name[n] <= 'z') ? name[n] - 32 : name[n]);
-    up[n] = '\0';
-    for (size_t i = 0; secret_words[i]; i++)
-        if (strstr(up, secret_words[i]))
-            return true;
-    return false;
+    return ecsb_secret_name(name); /* one definition of "secret-named" for every sink */
 }
 
 enum env_kind { ENV_BOOL, ENV_DURATION, ENV_STR_ARRAY, ENV_CIDR_ARRAY, ENV_PORT_ARRAY, ENV_STR_OBJECT,

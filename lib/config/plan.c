@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ecsb/base/json.h"
+#include "ecsb/base/mask.h"
 #include "ecsb/config/osfamily.h"
 #include "ecsb/base/strutil.h"
 
@@ -377,4 +378,16 @@ void ecsb_plan_text(const struct ecsb_plan *p, struct ecsb_buf *out)
     }
     text_lines("notes", p->env.notes, p->env.n_notes, out);
     text_lines("warnings", p->warnings, p->n_warnings, out);
+}
+
+void ecsb_plan_mask(struct ecsb_plan *p, const struct ecsb_masker *m)
+{
+    for (size_t i = 0; i < p->n_warnings; i++)
+        ecsb_masker_apply_str(m, &p->warnings[i]);
+    for (size_t i = 0; i < p->n_ignored; i++) {
+        ecsb_masker_apply_str(m, &p->ignored[i].text);
+        ecsb_masker_apply_str(m, &p->ignored[i].reason);
+    }
+    for (size_t i = 0; i < p->n_actions; i++)
+        ecsb_masker_apply_str(m, &p->actions[i].text);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ecsb/base/json.h"
+#include "ecsb/base/mask.h"
 
 static const char *const result_names[] = {"ok", "changed", "unchanged", "skipped", "failed"};
 
@@ -55,12 +56,25 @@ void ecsb_report_add_error(struct ecsb_report *r, const char *message)
     add_item(r->errors, &r->n_errors, message);
 }
 
-static void write_strings(struct ecsb_json_writer *w, const char *key, char *const *items, size_t n)
+/* Every string the report writes goes through the masker before JSON escaping. */
+static void put_masked(struct ecsb_json_writer *w, const struct ecsb_masker *m, const char *s)
+{
+    if (!s) {
+        ecsb_jw_string(w, NULL);
+        return;
+    }
+    char *masked = ecsb_masker_apply(m, s);
+    ecsb_jw_string(w, masked);
+    free(masked);
+}
+
+static void write_strings(struct ecsb_json_writer *w, const struct ecsb_masker *m, const char *key,
+                          char *const *items, size_t n)
 {
     ecsb_jw_key(w, key);
     ecsb_jw_array_begin(w);
     for (size_t i = 0; i < n; i++)
-        ecsb_jw_string(w, items[i]);
+        put_masked(w, m, items[i]);
     ecsb_jw_array_end(w);
 }
 
@@ -71,28 +85,28 @@ void ecsb_report_to_json(const struct ecsb_report *r, struct ecsb_buf *out)
     ecsb_jw_object_begin(&w);
     ecsb_jw_key(&w, "schema_version"), ecsb_jw_int(&w, 1);
     ecsb_jw_key(&w, "tool_version"), ecsb_jw_string(&w, ECSB_VERSION);
-    ecsb_jw_key(&w, "started_at"), ecsb_jw_string(&w, r->started_at);
-    ecsb_jw_key(&w, "finished_at"), ecsb_jw_string(&w, r->finished_at);
-    ecsb_jw_key(&w, "result"), ecsb_jw_string(&w, r->exit_code == 0 ? "ok" : "failed");
+    ecsb_jw_key(&w, "started_at"), put_masked(&w, r->masker, r->started_at);
+    ecsb_jw_key(&w, "finished_at"), put_masked(&w, r->masker, r->finished_at);
+    ecsb_jw_key(&w, "result"), put_masked(&w, r->masker, r->exit_code == 0 ? "ok" : "failed");
     ecsb_jw_key(&w, "exit_code"), ecsb_jw_int(&w, r->exit_code);
-    ecsb_jw_key(&w, "cluster"), ecsb_jw_string(&w, r->cluster);
-    ecsb_jw_key(&w, "region"), ecsb_jw_string(&w, r->region);
-    ecsb_jw_key(&w, "container_instance_arn"), ecsb_jw_string(&w, r->container_instance_arn);
-    ecsb_jw_key(&w, "os_family"), ecsb_jw_string(&w, r->os_family);
-    write_strings(&w, "images", r->images, r->n_images);
+    ecsb_jw_key(&w, "cluster"), put_masked(&w, r->masker, r->cluster);
+    ecsb_jw_key(&w, "region"), put_masked(&w, r->masker, r->region);
+    ecsb_jw_key(&w, "container_instance_arn"), put_masked(&w, r->masker, r->container_instance_arn);
+    ecsb_jw_key(&w, "os_family"), put_masked(&w, r->masker, r->os_family);
+    write_strings(&w, r->masker, "images", r->images, r->n_images);
     ecsb_jw_key(&w, "phases");
     ecsb_jw_array_begin(&w);
     for (size_t i = 0; i < r->n_phases; i++) {
         const struct ecsb_phase_record *p = &r->phases[i];
         ecsb_jw_object_begin(&w);
-        ecsb_jw_key(&w, "name"), ecsb_jw_string(&w, p->name);
+        ecsb_jw_key(&w, "name"), put_masked(&w, r->masker, p->name);
         ecsb_jw_key(&w, "result"), ecsb_jw_string(&w, ecsb_phase_result_name(p->result));
         ecsb_jw_key(&w, "seconds"), ecsb_jw_double(&w, (double)(long long)(p->seconds * 1000 + 0.5) / 1000);
-        ecsb_jw_key(&w, "detail"), ecsb_jw_string(&w, p->detail);
+        ecsb_jw_key(&w, "detail"), put_masked(&w, r->masker, p->detail);
         ecsb_jw_object_end(&w);
     }
     ecsb_jw_array_end(&w);
-    write_strings(&w, "errors", r->errors, r->n_errors);
+    write_strings(&w, r->masker, "errors", r->errors, r->n_errors);
     ecsb_jw_object_end(&w);
     ecsb_buf_putc(out, '\n');
 }
@@ -165,6 +179,7 @@ void ecsb_report_to_text(const struct ecsb_report *r, struct ecsb_buf *out)
     }
     for (size_t i = 0; i < r->n_errors; i++)
         ecsb_buf_printf(out, "error:       %s\n", r->errors[i]);
+    ecsb_masker_apply_buf(r->masker, out); /* a status file from an older version may hold secrets */
 }
 
 void ecsb_report_free(struct ecsb_report *r)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ecsb/base/buf.h"
+#include "ecsb/base/mask.h"
 #include "ecsb/base/strutil.h"
 
 #define GROW(arr, count, cap)                                                    \
@@ -30,6 +31,24 @@ void ecsb_settings_add(struct ecsb_settings *s, const char *section, const char 
     it->value = ecsb_xstrdup(value);
     it->line = line;
     it->column = column;
+    ecsb_settings_note_secret(s, key, value);
+}
+
+void ecsb_settings_note_secret(struct ecsb_settings *s, const char *key, const char *value)
+{
+    if (!ecsb_secret_name(key) || !value || !*value)
+        return;
+    for (size_t i = 0; i < s->n_secrets; i++)
+        if (!strcmp(s->secrets[i], value))
+            return;
+    GROW(s->secrets, s->n_secrets, s->cap_secrets);
+    s->secrets[s->n_secrets++] = ecsb_xstrdup(value);
+}
+
+void ecsb_settings_register_secrets(const struct ecsb_settings *s, struct ecsb_masker *m)
+{
+    for (size_t i = 0; i < s->n_secrets; i++)
+        ecsb_masker_add(m, s->secrets[i]);
 }
 
 void ecsb_settings_ignore(struct ecsb_settings *s, int line, const char *text, const char *reason)
@@ -74,6 +93,9 @@ void ecsb_settings_free(struct ecsb_settings *s)
     }
     for (size_t i = 0; i < s->n_warnings; i++)
         free(s->warnings[i]);
+    for (size_t i = 0; i < s->n_secrets; i++)
+        free(s->secrets[i]);
+    free(s->secrets);
     free(s->items);
     free(s->ignored);
     free(s->warnings);

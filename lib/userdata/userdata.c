@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecsb/base/mask.h"
 #include "ud.h"
 
 /* Detection order. The first row whose detect says yes reads the document. */
@@ -38,6 +39,8 @@ void ecsb_settings_append(struct ecsb_settings *dst, const struct ecsb_settings 
         ecsb_settings_ignore(dst, src->ignored[i].line, src->ignored[i].text, src->ignored[i].reason);
     for (size_t i = 0; i < src->n_warnings; i++)
         ecsb_settings_warn(dst, src->warnings[i]);
+    for (size_t i = 0; i < src->n_secrets; i++)
+        ecsb_settings_note_secret(dst, "SECRET", src->secrets[i]);
 }
 
 static enum ecsb_status too_deep(struct ud *u, const struct ud_doc *d)
@@ -97,10 +100,13 @@ static void combine(struct ud *u, struct ecsb_settings *res)
         const struct ecsb_setting *it = &u->ps.items[i];
         const struct ecsb_setting *win = ecsb_settings_find(&u->ini, it->section, it->key);
         if (win) {
+            /* a secret is quoted by neither value; the dropped one stays known to the masker */
+            bool secret = ecsb_secret_name(it->key);
+            ecsb_settings_note_secret(res, it->key, it->value);
             char msg[900];
             snprintf(msg, sizeof msg, "%s:%d: %s.%s from PowerShell ('%.200s') is overridden by the INI "
-                     "settings at line %d ('%.200s')", res->origin, it->line, it->section, it->key, it->value,
-                     win->line, win->value);
+                     "settings at line %d ('%.200s')", res->origin, it->line, it->section, it->key,
+                     secret ? ECSB_MASK_TEXT : it->value, win->line, secret ? ECSB_MASK_TEXT : win->value);
             ecsb_settings_warn(res, msg);
             continue;
         }
@@ -121,6 +127,7 @@ enum ecsb_status ecsb_userdata_parse(const char *data, size_t len, struct ecsb_s
         return ecsb_error_set(err, ECSB_ERR_LIMIT, "%s: %lu bytes is more than the %u bytes user data may have; "
                               "move settings into the baked INI file or gzip the user data", origin, (unsigned long)len,
                               ECSB_USERDATA_MAX);
+    out->untrusted = true; /* the launcher's input: it may not steer ecs-bootstrap (trust.h) */
     struct ud u = {err, {0}, {0}, ECSB_BUF_INIT};
     ecsb_settings_init(&u.ps, origin);
     ecsb_settings_init(&u.ini, origin);

@@ -64,6 +64,7 @@ void fa_log(const char *level, const char *fmt, ...);
 void fa_request_stop(void);
 bool fa_stop_requested(void);
 long long fa_now_ms(void); /* monotonic */
+char **fa_environ(void);    /* NULL-terminated NAME=VALUE list */
 
 /* Waits up to ms; returns early on a stop request or at the exit-after deadline. */
 enum fa_wake { FA_WAKE_TIMEOUT, FA_WAKE_STOP, FA_WAKE_EXIT_KNOB };

@@ -49,3 +49,11 @@ enum fa_wake fa_wait(const struct fa_run *run, long ms)
         sleep_ms(step > 50 ? 50 : step);
     }
 }
+
+/* The process environment, for the FAKE_AGENT_LOG_ENVIRONMENT knob. */
+#if defined(_WIN32)
+char **fa_environ(void) { return _environ; }
+#else
+extern char **environ;
+char **fa_environ(void) { return environ; }
+#endif

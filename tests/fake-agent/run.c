@@ -1,6 +1,7 @@
 /* The agent's lifetime: configure, (wait), register, then serve introspection
  * until a stop request (exit 0) or the exit knob (FAKE_AGENT_EXIT_CODE). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "agent.h"
 
@@ -73,6 +74,11 @@ int fa_agent_run(void)
     fa_log_open(cfg.logfile);
     fa_log("info", "Amazon ECS agent (fake) v%s starting: cluster %s, region %s, data dir %s", FA_AGENT_VERSION,
            cfg.cluster, cfg.region ? cfg.region : "(from IMDS)", cfg.datadir ? cfg.datadir : "(none: no checkpoint)");
+    /* Test knob: an agent that logs its whole environment, as a careless one might;
+     * ecs-bootstrap quotes the tail of this log when the agent dies. */
+    const char *dump = getenv("FAKE_AGENT_LOG_ENVIRONMENT");
+    for (char **e = fa_environ(); dump && !strcmp(dump, "1") && e && *e; e++)
+        fa_log("debug", "environment: %s", *e);
     struct fa_run run = {&cfg, fa_now_ms()};
     int code = lifecycle(&run);
     fa_log("info", "Agent exiting with code %d", code);

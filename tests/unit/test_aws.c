@@ -188,6 +188,14 @@ TEST(scrub_removes_every_secret)
     CHECK_STR_EQ(s, "sig over *** and *** and *** again");
 }
 
+TEST(scrub_terminates_for_a_secret_of_stars)
+{
+    char s[64] = "a *** b ****** c";
+    const char *secrets[] = {"***"};
+    ecsb_aws_scrub(s, sizeof s, secrets, 1);
+    CHECK_STR_EQ(s, "a *** b ****** c");
+}
+
 int main(void)
 {
     RUN(endpoints_follow_region_and_partition);
@@ -197,5 +205,6 @@ int main(void)
     RUN(errors_from_json_bodies);
     RUN(errors_from_xml_and_garbage);
     RUN(scrub_removes_every_secret);
+    RUN(scrub_terminates_for_a_secret_of_stars);
     return check_summary();
 }

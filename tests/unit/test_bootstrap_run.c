@@ -70,7 +70,9 @@ static void start(struct run_ctx *ctx, const char *userdata)
     called[0] = '\0';
     CHECK_INT_EQ(ecsb_fs_mkdirs(SCRATCH, &err), ECSB_OK);
     CHECK_INT_EQ(ecsb_fs_write_atomic(SCRATCH "/ud.ini", userdata, strlen(userdata), &err), ECSB_OK);
-    CHECK_INT_EQ(ecsb_fs_write_atomic(SCRATCH "/baked.ini", "", 0, &err), ECSB_OK);
+    /* [paths] is the AMI owner's: the baked file, not user data (docs/security.md) */
+    static const char baked[] = "[paths]\nlog_dir = " SCRATCH "/log\n";
+    CHECK_INT_EQ(ecsb_fs_write_atomic(SCRATCH "/baked.ini", baked, strlen(baked), &err), ECSB_OK);
     run_ctx_init(ctx, tmpfile());
     ctx->opts.userdata_file = SCRATCH "/ud.ini";
     ctx->opts.config_file = SCRATCH "/baked.ini";
@@ -89,8 +91,7 @@ static void finish(struct run_ctx *ctx)
 static const char full_ud[] = "[cluster]\nname = prod\nregion = us-east-1\n"
                               "[agent]\ntask_iam_role = true\n"
                               "[images]\npreload = busybox:1\n"
-                              "[attributes]\nteam = payments\n"
-                              "[paths]\nlog_dir = " SCRATCH "/log\n";
+                              "[attributes]\nteam = payments\n";
 
 TEST(run_executes_exactly_the_plan)
 {
@@ -126,7 +127,7 @@ TEST(run_executes_exactly_the_plan)
 TEST(a_plan_without_the_optional_actions_runs_without_them)
 {
     struct run_ctx ctx;
-    start(&ctx, "[cluster]\nname = small\nregion = eu-west-1\n[paths]\nlog_dir = " SCRATCH "/log\n");
+    start(&ctx, "[cluster]\nname = small\nregion = eu-west-1\n");
     run_execute(&ctx, stub_table(rec_agent_config));
     CHECK_INT_EQ(ctx.plan.n_actions, 6);
     CHECK_INT_EQ(ctx.report.n_phases, 6);

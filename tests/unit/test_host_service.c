@@ -248,7 +248,8 @@ static void env_target(struct ecsb_agent_env_target *t, char *file, size_t cap)
 
 static void env_cleanup(const struct ecsb_agent_env_target *t)
 {
-    static const char *const names[] = {"ECSB_TEST_CLUSTER", "ECSB_TEST_JSON", "ECSB_TEST_USER", "ECSB_TEST_BAD"};
+    static const char *const names[] = {"ECSB_TEST_CLUSTER", "ECSB_TEST_JSON", "ECSB_TEST_USER", "ECSB_TEST_BAD",
+                                         "ECSB_TEST_TOKEN"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         bool removed;
         ecsb_agent_env_unset(t, names[i], &removed, NULL);
@@ -335,6 +336,14 @@ TEST(agent_env_apply_is_idempotent_and_leaves_user_values)
     CHECK_STR_EQ(ecsb_envfile_get(&block, "ECSB_TEST_CLUSTER"), "other");
     CHECK_STR_EQ(ecsb_envfile_get(&block, "ECSB_TEST_JSON"), "[\"json-file\",\"awslogs\"]");
     CHECK_STR_EQ(ecsb_envfile_get(&block, "ECSB_TEST_USER"), "theirs");
+    ecsb_envfile_free(&block);
+    /* A secret-bearing variable goes only into the service's own block, never machine
+     * scope (which every process inherits). */
+    struct ecsb_env_var secret[] = {{"ECSB_TEST_TOKEN", "CANARY-tok", false, 0}};
+    CHECK_INT_EQ(ecsb_agent_env_apply(&t, secret, 1, &rep, &err), ECSB_OK);
+    CHECK_INT_EQ(ecsb_agent_env_get(&t, "ECSB_TEST_TOKEN", &v, &err), ECSB_ERR_NOT_FOUND);
+    CHECK_INT_EQ(ecsb_agent_env_service_block(ENV_TEST_SERVICE, &block, &err), ECSB_OK);
+    CHECK_STR_EQ(ecsb_envfile_get(&block, "ECSB_TEST_TOKEN"), "CANARY-tok");
     ecsb_envfile_free(&block);
     /* A broadcast is bounded and harmless; only that it returns is checked here. */
     t.broadcast = true;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecsb/base/fault.h"
 #include "ecsb/base/fs.h"
 
 static const char HEADER[] = "agent environment, written by ecs-bootstrap; edit with care (see env_store.h)";
@@ -31,8 +32,10 @@ static enum ecsb_status store(const char *path, const struct ecsb_envfile *f, bo
     free(old);
     enum ecsb_status st = ECSB_OK;
     *changed = !same;
-    if (!same)
+    if (!same && (st = ecsb_fs_mkparent(path, err)) == ECSB_OK) {
+        ecsb_fault_point("env-write", 1); /* test hook: the one write of the file */
         st = ecsb_fs_write_atomic(path, ecsb_buf_cstr(&text), text.len, err);
+    }
     ecsb_buf_free(&text);
     return st;
 }

@@ -25,6 +25,8 @@
 #include "ecsb/base/buf.h"
 #include "ecsb/base/fs.h"
 
+extern char **environ;
+
 struct ecsb_service_mgr {
     char *dir;
 };
@@ -242,8 +244,7 @@ static void report_to_parent(int fd, int kind, int value)
 }
 
 /* C: becomes the service binary. Never returns. */
-static void exec_child(const char *binary, char *const argv[], const struct ecsb_envfile *env, int log_fd,
-                       int exec_err_fd)
+static void exec_child(const char *binary, char *const argv[], char *const envp[], int log_fd, int exec_err_fd)
 {
     int devnull = open("/dev/null", O_RDONLY);
     if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(log_fd, 1) < 0 || dup2(log_fd, 2) < 0)
@@ -254,10 +255,7 @@ static void exec_child(const char *binary, char *const argv[], const struct ecsb
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     signal(SIGPIPE, SIG_DFL);
-    for (size_t i = 0; i < env->count; i++)
-        if (setenv(env->items[i].name, env->items[i].value, 1) != 0)
-            goto fail;
-    execv(binary, argv);
+    execve(binary, argv, envp);
 fail:;
     int e = errno;
     ssize_t n = write(exec_err_fd, &e, sizeof e);
@@ -266,8 +264,8 @@ fail:;
 }
 
 /* B: forks C, reports, waits, records the exit. Never returns. */
-static void supervise(const char *binary, char *const argv[], const struct ecsb_envfile *env, int log_fd,
-                      int report_fd, const char *pidf, const char *exitf)
+static void supervise(const char *binary, char *const argv[], char *const envp[], int log_fd, int report_fd,
+                      const char *pidf, const char *exitf)
 {
     int ep[2];
     if (cloexec_pipe(ep) != 0) {
@@ -282,7 +280,7 @@ static void supervise(const char *binary, char *const argv[], const struct ecsb_
     if (c == 0) {
         close(ep[0]);
         close(report_fd);
-        exec_child(binary, argv, env, log_fd, ep[1]);
+        exec_child(binary, argv, envp, log_fd, ep[1]);
     }
     close(ep[1]);
     close(log_fd);
@@ -403,9 +401,12 @@ static enum ecsb_status spawn(struct ecsb_service_mgr *m, const char *name, cons
     char *pidf = state_path(m, name, "pid"), *exitf = state_path(m, name, "exitcode"),
          *logf = state_path(m, name, "log");
     char **argv = build_argv(spec);
+    /* Built before fork (no allocation in the children). The agent gets a clean
+     * environment, never ours: ours may hold AWS keys. */
+    char **envp = ecsb_agent_clean_environ(env, environ, getenv("ECS_BOOTSTRAP_AGENT_PASSENV"));
     enum ecsb_status st = ECSB_OK;
     int rp[2] = {-1, -1};
-    int log_fd = open(logf, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    int log_fd = open(logf, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
     unlink(exitf); /* the old record would make the new run look finished */
     if (log_fd < 0 || cloexec_pipe(rp) != 0) {
         st = ecsb_error_set(err, ECSB_ERR_IO, "service %s: cannot open %s or a pipe: %s", name, logf,
@@ -425,7 +426,7 @@ static enum ecsb_status spawn(struct ecsb_service_mgr *m, const char *name, cons
         setsid();
         pid_t b = fork();
         if (b == 0)
-            supervise(argv[0], argv, env, log_fd, rp[1], pidf, exitf);
+            supervise(argv[0], argv, envp, log_fd, rp[1], pidf, exitf);
         if (b < 0)
             report_to_parent(rp[1], 2, errno);
         _exit(0);
@@ -443,6 +444,7 @@ out:
     if (rp[1] >= 0)
         close(rp[1]);
     free_argv(argv);
+    ecsb_environ_free(envp);
     free(pidf);
     free(exitf);
     free(logf);

@@ -11,6 +11,8 @@
 #include <wchar.h>
 
 #include "ecsb/base/strutil.h"
+#include "ecsb/base/fault.h"
+#include "ecsb/base/mask.h"
 #include "win_util.h"
 
 static const char MACHINE_ENV_KEY[] = "SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment";
@@ -192,9 +194,25 @@ static bool broadcast_change(unsigned timeout_ms)
                                SMTO_ABORTIFHUNG | SMTO_NORMAL, timeout_ms ? timeout_ms : 5000, &result) != 0;
 }
 
+/* Secret-bearing variables go only into the service's own Environment value: machine
+ * scope is inherited by every process. A copy an older version wrote there (ours: the
+ * caller did not mark it user_set) is removed. */
+static enum ecsb_status keep_secret_off_machine(HKEY mk, struct ecsb_env_var *v, const char *cur, bool *changed)
+{
+    v->result = ECSB_ENV_UNCHANGED; /* reported by the service phase, which writes it */
+    if (!cur)
+        return ECSB_OK;
+    wchar_t *w = ecsb_utf8_to_wide(v->name);
+    LONG rc = RegDeleteValueW(mk, w);
+    free(w);
+    *changed = *changed || rc == ERROR_SUCCESS;
+    return ECSB_OK;
+}
+
 static enum ecsb_status apply_machine(const struct ecsb_agent_env_target *t, HKEY mk, struct ecsb_env_var *vars,
                                       size_t n, bool *changed, struct ecsb_error *err)
 {
+    unsigned writes = 0;
     for (size_t i = 0; i < n; i++) {
         if (vars[i].user_set) {
             vars[i].result = ECSB_ENV_USER_SET;
@@ -204,10 +222,13 @@ static enum ecsb_status apply_machine(const struct ecsb_agent_env_target *t, HKE
         enum ecsb_status st = read_sz(mk, machine_key(t), vars[i].name, &cur, err);
         if (st != ECSB_OK && st != ECSB_ERR_NOT_FOUND)
             return st;
-        if (cur && strcmp(cur, vars[i].value) == 0) {
+        if (ecsb_secret_name(vars[i].name)) {
+            st = keep_secret_off_machine(mk, &vars[i], cur, changed);
+        } else if (cur && strcmp(cur, vars[i].value) == 0) {
             vars[i].result = ECSB_ENV_UNCHANGED;
         } else {
             vars[i].result = cur ? ECSB_ENV_UPDATED : ECSB_ENV_ADDED;
+            ecsb_fault_point("env-write", ++writes); /* test hook: die between two writes */
             st = write_sz(mk, machine_key(t), vars[i].name, vars[i].value, err);
             *changed = true;
         }

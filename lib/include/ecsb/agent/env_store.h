@@ -116,4 +116,13 @@ enum ecsb_env_change ecsb_envfile_set(struct ecsb_envfile *f, const char *name, 
 bool ecsb_envfile_remove(struct ecsb_envfile *f, const char *name);
 void ecsb_envfile_free(struct ecsb_envfile *f);
 
+/* The environment the POSIX process backend gives the agent: a clean, minimal one
+ * instead of the bootstrapper's own (which may hold AWS keys). PATH and HOME from
+ * `parent` (defaults when unset), the names listed in `passenv` (space- or
+ * comma-separated; a trailing '*' matches a prefix; a development/test hook, see
+ * docs/security.md) unless secret-named, then every variable of `agent_env`, which
+ * wins. A NULL-terminated array of "NAME=VALUE" strings; free with ecsb_environ_free. */
+char **ecsb_agent_clean_environ(const struct ecsb_envfile *agent_env, char *const *parent, const char *passenv);
+void ecsb_environ_free(char **v);
+
 #endif

@@ -1,6 +1,11 @@
 /* fs.h: the file operations the bootstrapper uses. Every write that changes a host
  * goes through ecsb_fs_write_atomic: write a temp file beside the target, flush,
- * then rename over it, so a crash leaves either the old or the new file. */
+ * then rename over it, so a crash leaves either the old or the new file.
+ *
+ * Everything we write may hold a secret, so files and the directories we create
+ * are private: POSIX 0600/0700; Windows an explicit protected DACL (SYSTEM and
+ * Administrators full control, nobody else) set at creation. Temp files are
+ * created exclusively (mkstemp / CREATE_NEW), never opened when they exist. */
 #ifndef ECSB_FS_H
 #define ECSB_FS_H
 
@@ -31,10 +36,23 @@ void ecsb_stdin_binary(void);
 bool ecsb_fs_stream_size(FILE *f, unsigned long long *size);
 enum ecsb_status ecsb_fs_write_atomic(const char *path, const void *data, size_t len, struct ecsb_error *err);
 bool ecsb_fs_exists(const char *path);
-/* Puts stdin in binary mode (Windows: no CRLF translation, no ^Z end), so gzip
- * user data arrives byte for byte. A no-op on POSIX. */
-void ecsb_stdin_binary(void);
-/* Creates a directory and its parents; fine if it exists. */
+/* Creates a directory and its parents (private, see above); fine if it exists. */
 enum ecsb_status ecsb_fs_mkdirs(const char *path, struct ecsb_error *err);
+/* Creates the directory that will hold path (either separator); fine if it exists. */
+enum ecsb_status ecsb_fs_mkparent(const char *path, struct ecsb_error *err);
+/* Opens path for appending (binary), creating it private; refuses symlinks on
+ * POSIX and makes an existing file private. NULL on failure (err set). */
+FILE *ecsb_fs_open_private_append(const char *path, struct ecsb_error *err);
+
+/* Who may access path, as stored: POSIX the mode ("0600"), Windows the DACL as
+ * SDDL ("D:P(A;;FA;;;SY)(A;;FA;;;BA)"). False when it cannot be read. */
+bool ecsb_fs_access_of(const char *path, char *out, size_t cap);
+/* The access ecs-bootstrap gives its files (dir false) and directories: POSIX
+ * "0600"/"0700", Windows the SDDL it builds the security descriptor from. */
+const char *ecsb_fs_private_access(bool dir);
+/* The descriptor actually built for creation, rendered back the way
+ * ecsb_fs_access_of renders what is stored (lets tests check the construction
+ * where the platform does not store it: Wine keeps its own default DACL). */
+bool ecsb_fs_private_built(bool dir, char *out, size_t cap);
 
 #endif

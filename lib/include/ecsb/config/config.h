@@ -57,7 +57,7 @@ struct ecsb_config_origin {
     bool is_set;  /* false while the default holds */
 };
 
-#define ECSB_CONFIG_NKEYS 25 /* fixed keys in the schema (config.c asserts it) */
+#define ECSB_CONFIG_NKEYS 26 /* fixed keys in the schema (config.c asserts it) */
 
 struct ecsb_config {
     struct {
@@ -85,6 +85,9 @@ struct ecsb_config {
     struct {
         char *datadir, *logfile, *agent_dir, *status_file, *log_dir, *env_file;
     } paths;
+    struct {
+        struct ecsb_strlist allow_from_userdata; /* "paths.status_file", "environment.HTTP_PROXY" */
+    } trust;
     struct ecsb_config_origin origin[ECSB_CONFIG_NKEYS]; /* by schema index */
     char **warnings; /* non-fatal notes: duplicates, risky combinations */
     size_t n_warnings, cap_warnings;
@@ -94,7 +97,7 @@ struct ecsb_config {
 enum ecsb_key_type {
     ECSB_KEY_CLUSTER, ECSB_KEY_REGION, ECSB_KEY_VERSION, ECSB_KEY_BOOL, ECSB_KEY_CIDRS, ECSB_KEY_LIST,
     ECSB_KEY_PULL, ECSB_KEY_DURATION, ECSB_KEY_IMAGES, ECSB_KEY_MODE, ECSB_KEY_PARALLEL, ECSB_KEY_PATH,
-    ECSB_KEY_MAP,
+    ECSB_KEY_TRUST, ECSB_KEY_MAP,
 };
 
 /* Schema, for docs, error messages and `plan` sources. The schema is the one

@@ -76,6 +76,11 @@ void ecsb_plan_json(const struct ecsb_plan *p, struct ecsb_buf *out, int indent)
 /* The same for people. */
 void ecsb_plan_text(const struct ecsb_plan *p, struct ecsb_buf *out);
 
+/* Masks the plan's free text (warnings, ignored lines, actions) in place, so both
+ * printers quote input masked. */
+struct ecsb_masker;
+void ecsb_plan_mask(struct ecsb_plan *p, const struct ecsb_masker *m);
+
 void ecsb_plan_free(struct ecsb_plan *p);
 
 #endif

@@ -8,6 +8,8 @@
 #include "ecsb/base/buf.h"
 #include "ecsb/base/error.h"
 
+struct ecsb_masker;
+
 #define ECSB_REPORT_MAX_PHASES 12
 #define ECSB_REPORT_MAX_ITEMS 32
 
@@ -30,6 +32,7 @@ struct ecsb_report {
     size_t n_images;
     char *errors[ECSB_REPORT_MAX_ITEMS];
     size_t n_errors;
+    const struct ecsb_masker *masker; /* not owned; every string is masked when written (NULL: by name) */
 };
 
 const char *ecsb_phase_result_name(enum ecsb_phase_result r);
