@@ -63,6 +63,6 @@ const struct run_action *run_actions_find(struct run_actions table, const char *
 {
     for (size_t i = 0; i < table.count; i++)
         if (!strcmp(table.rows[i].name, name))
-            return &table.rows[i];
+            return table.rows + i; /* an element of the static table, not of the by-value struct */
     return NULL;
 }

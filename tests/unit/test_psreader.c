@@ -238,7 +238,7 @@ TEST(messages_escape_control_and_non_utf8_bytes)
     struct ecsb_error err;
     CHECK_INT_EQ(parse("Initialize-ECSAgent -EnableTaskENI:\"\x1b[2J\xFF\"\n", &s, &err), ECSB_ERR_INVALID);
     CHECK_CONTAINS(err.message, "not '\\x1B[2J\\xFF'");
-    CHECK(strchr(err.message, '\xFF') == NULL);
+    CHECK(strchr(err.message, 0xFF) == NULL); /* strchr compares as char */
     ecsb_settings_free(&s);
     CHECK_INT_EQ(parse("Initialize-ECSAgent -EnableTaskENI:\"on`noff\x1b\"\n", &s, &err), ECSB_ERR_INVALID);
     CHECK_CONTAINS(err.message, "not 'on\\noff\\x1B'");
