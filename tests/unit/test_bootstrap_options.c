@@ -5,9 +5,9 @@
 #include <stdbool.h>
 
 #include "load.h"
-#include "options.h"
+#include "ecsb/base/options.h"
 
-static const struct command_usage usage = {"demo", "[options] FILE", "  A command for the tests.\n", "footer\n"};
+static const struct command_usage usage = {"ecs-bootstrap", "demo", "[options] FILE", "  A command for the tests.\n", "footer\n"};
 
 static enum ecsb_status upper_only(void *target, const char *value, struct ecsb_error *err)
 {
