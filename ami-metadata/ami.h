@@ -126,4 +126,18 @@ const char *ami_or(const char *s); /* s, or "-" */
 void ami_json_param(struct ecsb_json_writer *w, const struct ecsb_json *p);
 void ami_print_image_id(const struct ecsb_json *p);
 
+/* ---- history (history.c): every version of one variant in one region ---- */
+
+struct ami_history {
+    struct ecsb_json *doc;
+    const struct ecsb_json *items; /* the versions, oldest first */
+    char *name;
+    char region[64];
+};
+
+/* Needs exactly one --region. Prints its errors; returns an exit code. */
+int ami_history_fetch(const char *cmd, struct ami_flags *f, const char *variant, struct ami_history *h);
+const struct ecsb_json *ami_history_version(const struct ami_history *h, long long version);
+void ami_history_free(struct ami_history *h);
+
 #endif
