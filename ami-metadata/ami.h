@@ -140,4 +140,26 @@ int ami_history_fetch(const char *cmd, struct ami_flags *f, const char *variant,
 const struct ecsb_json *ami_history_version(const struct ami_history *h, long long version);
 void ami_history_free(struct ami_history *h);
 
+/* ---- the value to write (value.c) ---------------------------------------- */
+
+struct ami_value_flags {
+    const char *manifest, *value_file;
+    const char *set[ECSB_AMI_NFIELDS]; /* --agent-version etc.: override the source */
+};
+
+#define AMI_VALUE_OPTS(v)                                                                                   \
+    OPT_STRING_("manifest", &(v)->manifest, "FILE", "Packer manifest (manifest post-processor)", NULL),      \
+    OPT_STRING_("value-file", &(v)->value_file, "FILE", "a metadata value (JSON object) instead", NULL),    \
+    OPT_STRING_("agent-version", &(v)->set[ECSB_AMI_AGENT], "V", "ECS agent version baked in", NULL),      \
+    OPT_STRING_("runtime-version", &(v)->set[ECSB_AMI_RUNTIME], "V", "container runtime version", NULL),   \
+    OPT_STRING_("image-name", &(v)->set[ECSB_AMI_NAME], "NAME", "AMI name", "from the manifest"),         \
+    OPT_STRING_("image-version", &(v)->set[ECSB_AMI_VERSION], "V", "image version", "the name's date"),   \
+    OPT_STRING_("os", &(v)->set[ECSB_AMI_OS], "TEXT", "operating system", NULL),                          \
+    OPT_STRING_("source-image-name", &(v)->set[ECSB_AMI_SOURCE], "NAME", "the base AMI's name", NULL)
+
+/* Reads the manifest or value file and applies the flags. Prints errors. */
+int ami_value_load(const char *cmd, const struct ami_value_flags *v, struct ecsb_ami_build *b);
+/* The value for the build's i-th region (i >= b->n: the value as loaded). */
+void ami_value_for(const struct ecsb_ami_build *b, size_t i, struct ecsb_ami_meta *out);
+
 #endif
