@@ -5,6 +5,7 @@
 
 #include "ami.h"
 #include "ecsb/aws/regions.h"
+#include "ecsb/base/clock.h"
 #include "ecsb/base/strutil.h"
 #include "ecsb/base/thread.h"
 #include "ecsb/config/config_values.h"
@@ -190,9 +191,9 @@ void ami_regions_free(struct ami_session *s, struct ami_region *r)
 
 void ami_iso_time(double epoch, char out[32])
 {
-    time_t t = (time_t)epoch;
-    struct tm *tm = gmtime(&t); /* main thread only */
-    if (!tm || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", tm))
+    struct tm tm;
+    ecsb_gmtime((time_t)epoch, &tm);
+    if (!strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
         strcpy(out, "?");
 }
 
