@@ -125,6 +125,8 @@ const char *ami_or(const char *s); /* s, or "-" */
 /* The members of a parameter in the documented JSON output (docs/ami-metadata.md). */
 void ami_json_param(struct ecsb_json_writer *w, const struct ecsb_json *p);
 void ami_print_image_id(const struct ecsb_json *p);
+/* false when the value is not metadata or has no image_id (get then exits 4). */
+bool ami_param_has_image(const struct ecsb_json *p);
 
 /* ---- history (history.c): every version of one variant in one region ---- */
 

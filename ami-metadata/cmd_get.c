@@ -10,7 +10,8 @@ static const struct command_usage get_usage = {
     AMI_PROG, "get", "[VARIANT...] [--region R ... | --all-regions] [--root PATH] [--output table|json|text]",
     "  VARIANT: 2016-full, 2019-full, 2019-core, 2022-full, 2022-core, 2025-full, 2025-core, or a full\n"
     "  parameter leaf name; none = all of them. --output text prints image ids only, one per line.\n",
-    "  Exit 4 when a parameter is missing in some region (the others are printed).\n"};
+    "  Exit 4 when a parameter is missing in some region, or its value has no image_id (the others\n"
+    "  are printed).\n"};
 
 struct get_ctx {
     char **names;
@@ -89,6 +90,8 @@ static int print_region(const struct ami_region *r, const struct get_ctx *g, enu
             table_row(r->name, g->names[i], p);
         else if (p)
             ami_print_image_id(p);
+        if (p && !ami_param_has_image(p))
+            rc = rc ? rc : AMI_EXIT_MISSING; /* reported above, not fatal to the others */
     }
     return r->st != ECSB_OK ? ami_exit_for(r->st == ECSB_ERR_NOT_FOUND ? ECSB_ERR_AWS : r->st) : rc;
 }

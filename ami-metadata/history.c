@@ -18,8 +18,8 @@ int ami_history_fetch(const char *cmd, struct ami_flags *f, const char *variant,
     struct ecsb_buf root = ECSB_BUF_INIT;
     char **names = NULL;
     size_t n = 0;
-    if (f->nregions != 1 || f->all_regions) {
-        fprintf(stderr, AMI_PROG " %s: give exactly one --region\n", cmd);
+    if (f->nregions > 1 || f->all_regions) {
+        fprintf(stderr, AMI_PROG " %s: give one --region (or set AWS_REGION)\n", cmd);
         return AMI_EXIT_USAGE;
     }
     int rc = ami_root_arg(cmd, f->root, false, &root);

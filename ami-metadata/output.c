@@ -86,3 +86,12 @@ void ami_print_image_id(const struct ecsb_json *p)
                 ap.value_error[0] ? ": " : "", ap.value_error);
     ami_param_free(&ap);
 }
+
+bool ami_param_has_image(const struct ecsb_json *p)
+{
+    struct ami_param ap;
+    ami_param_read(p, &ap);
+    bool ok = ap.meta.field[ECSB_AMI_IMAGE_ID] && ap.meta.field[ECSB_AMI_IMAGE_ID][0];
+    ami_param_free(&ap);
+    return ok;
+}

@@ -103,6 +103,25 @@ run "$T/miss.txt" get 2025-core --root "$R" --region us-east-1,eu-west-1,us-west
 check "missing in eu-west-1: exit 4, reported, the other 2 regions printed" \
   bash -c "[ $rc -eq 4 ] && [ \$(wc -l <'$T/miss.txt') -eq 2 ] && grep -q 'not found in eu-west-1' '$T/last.err' && [ \$(wc -l <'$T/last.err') -eq 1 ]"
 
+# --- a value that is not JSON: reported, not fatal -------------------------------------------------
+put us-west-2 Windows_Server-2019-English-Core-ECS_Optimized "ami-0notjson"
+run "$T/nj.json" get 2019-core 2022-core --root "$R" --region us-west-2 --output json; rc=$?
+check "a value that is not a JSON object: value_error set, the other variant printed, exit 4" \
+  bash -c "[ $rc -eq 4 ] && jq -e '.parameters[0].found and (.parameters[0].value_error|test(\"not JSON\")) and .parameters[0].image_id==null and .parameters[1].image_id==\"ami-02000000000002201\"' '$T/nj.json'"
+run "$T/nj.txt" get 2019-core 2022-core --root "$R" --region us-west-2 --output text; rc=$?
+check "... and in text output: the one good id on stdout, the bad value on stderr" \
+  bash -c "[ $rc -eq 4 ] && [ \"\$(cat '$T/nj.txt')\" = ami-02000000000002201 ] && grep -q 'no image_id in the value' '$T/last.err'"
+
+# --- flags ------------------------------------------------------------------------------------
+run "$T/j1.txt" get 2022-core 2019-full --root "$R" --region $REGIONS --output text --jobs 1
+check "--jobs 1 (one region at a time) prints the same ids in the same order" cmp -s "$T/j1.txt" "$T/get.txt"
+run "$T/u1.txt" get 2016-core --root "$R"; rc=$?
+check "unknown variant: exit 3 naming the short forms" bash -c "[ $rc -eq 3 ] && grep -q '2022-core' '$T/last.err'"
+run "$T/u2.txt" history 2022-core --root "$R" --region us-east-1,us-west-2; rc=$?
+check "history with two regions: usage error (exit 2)" test $rc -eq 2
+run "$T/u3.txt" get 2022-core --root "$R" --output yaml; rc=$?
+check "--output yaml: usage error (exit 2)" test $rc -eq 2
+
 # --- --all-regions: 17 regions of the aws partition, concurrently ---------------------------------
 run "$T/allr.json" get 2022-core --root "$R" --all-regions --output json; rc=$?
 check "--all-regions asks the 17 regions of the partition (3 found, 14 missing, exit 4)" \
