@@ -98,6 +98,25 @@ static int resolve_regions(struct ami_session *s, const struct ami_flags *f, con
     return AMI_EXIT_OK;
 }
 
+/* The credential chain: environment, then the instance role (IMDSv2). Resolved
+ * once here, on the calling thread; regions get copies. */
+static enum ecsb_status open_credentials(struct ami_session *s, struct ecsb_error *err)
+{
+    struct ecsb_imds_config icfg;
+    ecsb_imds_config_defaults(&icfg);
+    enum ecsb_status st = ecsb_http_new(&s->http, err);
+    if (st != ECSB_OK)
+        return st;
+    st = ecsb_imds_init(&s->imds, s->http, &icfg, NULL, err);
+    if (st != ECSB_OK) {
+        ecsb_http_free(s->http);
+        s->http = NULL;
+        return st;
+    }
+    ecsb_cred_chain_init(&s->chain, &s->imds, NULL);
+    return ecsb_cred_chain_get(&s->chain, &s->creds, err);
+}
+
 int ami_session_open(struct ami_session *s, const struct ami_flags *f, const char *cmd)
 {
     memset(s, 0, sizeof *s);
@@ -107,23 +126,15 @@ int ami_session_open(struct ami_session *s, const struct ami_flags *f, const cha
     s->jobs = (size_t)jobs;
     s->deadline_ms = timeout * 1000;
     int rc = resolve_regions(s, f, cmd);
-    if (rc != AMI_EXIT_OK)
-        return rc;
     struct ecsb_error err = {0};
-    struct ecsb_imds_config icfg;
-    ecsb_imds_config_defaults(&icfg);
-    enum ecsb_status st = ecsb_http_new(&s->http, &err);
-    if (st == ECSB_OK)
-        st = ecsb_imds_init(&s->imds, s->http, &icfg, NULL, &err);
-    if (st == ECSB_OK) {
-        ecsb_cred_chain_init(&s->chain, &s->imds, NULL);
-        st = ecsb_cred_chain_get(&s->chain, &s->creds, &err);
-    }
-    if (st != ECSB_OK) {
+    enum ecsb_status st = rc == AMI_EXIT_OK ? open_credentials(s, &err) : ECSB_OK;
+    if (rc == AMI_EXIT_OK && st != ECSB_OK) {
         fprintf(stderr, AMI_PROG " %s: %s\n", cmd, err.message);
-        return st == ECSB_ERR_INVALID ? AMI_EXIT_BAD_INPUT : AMI_EXIT_AWS;
+        rc = st == ECSB_ERR_INVALID ? AMI_EXIT_BAD_INPUT : AMI_EXIT_AWS;
     }
-    return AMI_EXIT_OK;
+    if (rc != AMI_EXIT_OK)
+        ami_session_close(s);
+    return rc;
 }
 
 void ami_session_close(struct ami_session *s)
