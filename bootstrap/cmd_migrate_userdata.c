@@ -9,10 +9,10 @@
 #include "ecsb/base/buf.h"
 #include "ecsb/base/fs.h"
 #include "ecsb/userdata/userdata.h"
-#include "options.h"
+#include "ecsb/base/options.h"
 
 static const struct command_usage migrate_usage = {
-    "migrate-userdata", "FILE|-",
+    ECSB_BOOTSTRAP_PROG, "migrate-userdata", "FILE|-",
     "  Reads user data in any form (Initialize-ECSAgent PowerShell, EC2Launch tags, MIME,\n"
     "  base64, gzip, our INI) from FILE or stdin ('-') and prints the same settings as our\n"
     "  INI document on stdout. Warnings and the lines that set nothing go to stderr.\n",

@@ -8,7 +8,7 @@
 #include "host_flags.h"
 
 static const struct command_usage os_family_usage = {
-    "os-family", "[--build N --installation-type TEXT]",
+    ECSB_BOOTSTRAP_PROG, "os-family", "[--build N --installation-type TEXT]",
     "  Prints the ecs.os-family value the agent reports, e.g. WINDOWS_SERVER_2022_CORE,\n"
     "  or 'windows' for builds and installation types the agent does not recognise.\n",
     "  Without the flags the host is read (Windows only; elsewhere the flags are required).\n"};

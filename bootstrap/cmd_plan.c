@@ -12,7 +12,7 @@
 #include "load.h"
 
 static const struct command_usage plan_usage = {
-    "plan", "[options] [--json]",
+    ECSB_BOOTSTRAP_PROG, "plan", "[options] [--json]",
     "  Shows what 'ecs-bootstrap run' would do on this host, in the order run does it;\n"
     "  changes nothing.\n",
     "  Precedence: defaults < --config file < user data < --set. See docs/configuration.md.\n"};

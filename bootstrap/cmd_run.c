@@ -7,11 +7,11 @@
 
 #include "commands.h"
 #include "ecsb/base/clock.h"
-#include "options.h"
+#include "ecsb/base/options.h"
 #include "run.h"
 
 static const struct command_usage run_usage = {
-    "run", "[options]",
+    ECSB_BOOTSTRAP_PROG, "run", "[options]",
     "  Configures and starts the ECS agent, waits for it to register, publishes attributes:\n"
     "  the actions 'ecs-bootstrap plan' lists, in that order.\n"
     "  Safe to run again: a configured, registered host is verified and left unchanged.\n",

@@ -7,10 +7,10 @@
 #include "ecsb/agent/defaults.h"
 #include "ecsb/base/fs.h"
 #include "ecsb/config/report.h"
-#include "options.h"
+#include "ecsb/base/options.h"
 
 static const struct command_usage status_usage = {
-    "status", "[--status-file PATH] [--json]", "  Prints the report the last 'ecs-bootstrap run' wrote.\n", NULL};
+    ECSB_BOOTSTRAP_PROG, "status", "[--status-file PATH] [--json]", "  Prints the report the last 'ecs-bootstrap run' wrote.\n", NULL};
 
 int cmd_status(int argc, char **argv)
 {

@@ -3,6 +3,9 @@
 #ifndef ECSB_COMMANDS_H
 #define ECSB_COMMANDS_H
 
+/* The program name usage lines and flag errors begin with. */
+#define ECSB_BOOTSTRAP_PROG "ecs-bootstrap"
+
 enum ecsb_exit {
     ECSB_EXIT_OK = 0,        /* done (or nothing to do) */
     ECSB_EXIT_FAILURE = 1,   /* a runtime failure not covered below */

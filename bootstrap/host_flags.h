@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "options.h"
+#include "ecsb/base/options.h"
 
 struct host_facts {
     const char *build_arg; /* --build value, or NULL */

@@ -12,7 +12,7 @@
 #include "ecsb/config/plan.h"
 #include "ecsb/config/settings.h"
 #include "host_flags.h"
-#include "options.h"
+#include "ecsb/base/options.h"
 
 struct ecsb_masker;
 

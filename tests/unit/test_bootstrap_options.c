@@ -1,13 +1,13 @@
-/* Unit tests for bootstrap's one flag parser (bootstrap/options.c) and the flag
+/* Unit tests for the one flag parser (lib/base/options.c) and bootstrap's flag
  * tables the commands share (LOAD_OPTIONS, HOST_OPTIONS). */
 #include "check.h"
 
 #include <stdbool.h>
 
 #include "load.h"
-#include "options.h"
+#include "ecsb/base/options.h"
 
-static const struct command_usage usage = {"demo", "[options] FILE", "  A command for the tests.\n", "footer\n"};
+static const struct command_usage usage = {"ecs-bootstrap", "demo", "[options] FILE", "  A command for the tests.\n", "footer\n"};
 
 static enum ecsb_status upper_only(void *target, const char *value, struct ecsb_error *err)
 {
@@ -156,8 +156,26 @@ TEST(load_options_fill_the_shared_struct)
     load_options_free(&o);
 }
 
+TEST(messages_and_usage_name_the_program_of_the_table)
+{
+    static const struct command_usage other = {"ecs-ami-metadata", "get", "[VARIANT...]", NULL, NULL};
+    const struct option opts[] = {OPT_END_()};
+    char *argv[] = {"get", "--nope", NULL};
+    FILE *out = tmpfile(), *err = tmpfile();
+    CHECK_INT_EQ(parse_options_to(&other, opts, 2, argv, NULL, out, err), PARSE_ERROR);
+    char e[1024];
+    rewind(err);
+    e[fread(e, 1, sizeof e - 1, err)] = '\0';
+    CHECK(strncmp(e, "ecs-ami-metadata get: unknown option '--nope'", 45) == 0);
+    CHECK_CONTAINS(e, "usage: ecs-ami-metadata get [VARIANT...]");
+    CHECK(strstr(e, "ecs-bootstrap") == NULL);
+    fclose(out);
+    fclose(err);
+}
+
 int main(void)
 {
+    RUN(messages_and_usage_name_the_program_of_the_table);
     RUN(values_flags_and_positionals);
     RUN(name_equals_value_and_double_dash);
     RUN(missing_value_has_one_message);

@@ -1,4 +1,5 @@
-#include "options.h"
+/* options.c: the table-driven flag parser of ecsb/base/options.h. */
+#include "ecsb/base/options.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,7 @@ static const struct option *find_short(const struct option *opts, char c)
 
 void print_usage(const struct command_usage *u, const struct option *opts, FILE *out)
 {
-    fprintf(out, "usage: ecs-bootstrap %s %s\n%s\n", u->name, u->synopsis, u->about ? u->about : "");
+    fprintf(out, "usage: %s %s %s\n%s\n", u->prog, u->name, u->synopsis, u->about ? u->about : "");
     for (const struct option *o = opts; o->type != OPT_END; o++) {
         struct ecsb_buf flag = ECSB_BUF_INIT;
         if (o->short_name)
@@ -51,7 +52,7 @@ void print_usage(const struct command_usage *u, const struct option *opts, FILE 
 /* A usage error: one line naming the command, then the usage. */
 static enum parse_result fail(const struct parser *p, const char *fmt, const char *what)
 {
-    fprintf(p->err, "ecs-bootstrap %s: ", p->u->name);
+    fprintf(p->err, "%s %s: ", p->u->prog, p->u->name);
     fprintf(p->err, fmt, what);
     fputc('\n', p->err);
     print_usage(p->u, p->opts, p->err);
@@ -70,7 +71,8 @@ static enum parse_result take(const struct parser *p, const struct option *o, co
         return PARSE_OK;
     /* The value may carry a secret (--set environment.X_TOKEN=...): masked by name. */
     struct ecsb_buf line = ECSB_BUF_INIT;
-    ecsb_buf_printf(&line, "ecs-bootstrap %s: option '--%s %s': %s", p->u->name, o->long_name, value, e.message);
+    ecsb_buf_printf(&line, "%s %s: option '--%s %s': %s", p->u->prog, p->u->name, o->long_name,
+                    value, e.message);
     char *masked = ecsb_masker_apply(NULL, ecsb_buf_cstr(&line));
     fprintf(p->err, "%s\n", masked);
     free(masked);
@@ -100,7 +102,7 @@ static enum parse_result one_flag(const struct parser *p, int argc, char **argv,
     if (eq)
         return take(p, o, eq + 1);
     if (*i + 1 >= argc) {
-        fprintf(p->err, "ecs-bootstrap %s: option '--%s' needs a value (%s)\n", p->u->name, o->long_name, o->argh);
+        fprintf(p->err, "%s %s: option '--%s' needs a value (%s)\n", p->u->prog, p->u->name, o->long_name, o->argh);
         print_usage(p->u, p->opts, p->err);
         return PARSE_ERROR;
     }

@@ -1,9 +1,9 @@
-/* options.h: the one flag parser every subcommand uses (git's parse-options is the
- * model). A command describes its flags in a table; the parser handles `--flag
+/* options.h: the one flag parser every subcommand of every program uses (git's
+ * parse-options is the model; shared by ecs-bootstrap and ecs-ami-metadata). A command describes its flags in a table; the parser handles `--flag
  * VALUE`, `--flag=VALUE`, -h/--help, unknown flags and missing values the same way
  * everywhere, and prints usage generated from the same table. */
-#ifndef ECSB_OPTIONS_H
-#define ECSB_OPTIONS_H
+#ifndef ECSB_BASE_OPTIONS_H
+#define ECSB_BASE_OPTIONS_H
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -36,6 +36,7 @@ struct option {
 
 /* What a command says about itself in its usage text. */
 struct command_usage {
+    const char *prog;     /* "ecs-bootstrap": the program, first word of usage and messages */
     const char *name;     /* "run": messages read "ecs-bootstrap run: ..." */
     const char *synopsis; /* "[options]" */
     const char *about;    /* lines after the synopsis, each ending in '\n' */
