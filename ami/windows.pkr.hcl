@@ -112,12 +112,16 @@ build {
   # `make ami-validate` must pass on a tree where it was never built.
   provisioner "file" {
     generated   = true
-    sources     = [var.msi_path, var.ini_path]
-    destination = "C:/Windows/Temp/ecs-bootstrap/"
+    source      = var.msi_path
+    destination = "C:/Windows/Temp/ecs-bootstrap/ecs-bootstrap.msi"
+  }
+  provisioner "file" {
+    source      = var.ini_path
+    destination = "C:/Windows/Temp/ecs-bootstrap/ecs-bootstrap.ini"
   }
   provisioner "powershell" {
     script           = "${path.root}/scripts/05-ecs-bootstrap.ps1"
-    environment_vars = ["ECSB_VERSION=${var.ecsb_version}", "ECSB_STAGING=C:\\Windows\\Temp\\ecs-bootstrap"]
+    environment_vars = ["ECSB_VERSION=${var.ecsb_version}", "PRELOAD_IMAGES=${local.images}", "ECSB_STAGING=C:\\Windows\\Temp\\ecs-bootstrap"]
   }
   provisioner "powershell" {
     script           = "${path.root}/scripts/06-preload.ps1"
