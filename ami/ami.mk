@@ -14,6 +14,7 @@ AMI_JOBS      ?= 7
 AMI_SSM_ROOT  ?= /ecs-bootstrap/ami-windows-latest
 AMI_OUT       := build/ami
 AMI_MSI       := build/windows/ecs-bootstrap.msi
+AMI_METADATA  ?= build/posix/ecs-ami-metadata
 AMI_VARFILES   = -var-file=ami/versions.pkrvars.hcl \
                  $(if $(wildcard ami/overrides.pkrvars.hcl),-var-file=ami/overrides.pkrvars.hcl)
 AMI_PACKER_ARGS = $(AMI_VARFILES) -var manifest_dir=$(AMI_OUT) -var msi_path=$(AMI_MSI) \
@@ -65,9 +66,9 @@ ami-pin:                         ## download each pinned artifact once and write
 ami-publish: all                 ## publish build/ami/<VARIANT or every>.json to SSM under AMI_SSM_ROOT
 	@set -e; for m in $(if $(VARIANT),$(AMI_OUT)/$(VARIANT).json,$(wildcard $(AMI_OUT)/*.json)); do \
 	  [ -f "$$m" ] || { echo "ami-publish: no manifest $$m; run make ami first" >&2; exit 2; }; \
-	  build/posix/ecs-ami-metadata generate --manifest "$$m" >"$${m%.json}.value"; \
+	  $(AMI_METADATA) generate --manifest "$$m" >"$${m%.json}.value"; \
 	  echo "ami-publish: $$m -> $$(cat "$${m%.json}.value")"; \
-	  build/posix/ecs-ami-metadata publish --root $(AMI_SSM_ROOT) --manifest "$$m" $(AMI_PUBLISH_FLAGS); \
+	  $(AMI_METADATA) publish --root $(AMI_SSM_ROOT) --manifest "$$m" $(AMI_PUBLISH_FLAGS); \
 	done
 
 bundle: windows                  ## build/ecs-bootstrap-<version>-windows-amd64.zip with SHA256SUMS
