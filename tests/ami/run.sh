@@ -90,6 +90,30 @@ print(",".join(a.parse_pkrvars(open("ami/versions.pkrvars.hcl").read())["preload
   fi
 done
 
+# --- docs/ami-build.md: the policy and launch template parse, every user-data form plans ---
+block() { awk -v m="<!-- $1 -->" '$0==m{f=1;next} f==1&&/^```/{f=2;next} f==2&&/^```/{exit} f==2{print}' docs/ami-build.md; }
+block policy >"$T/policy.json"
+jq -e '.Version == "2012-10-17" and ([.Statement[].Action[]] | index("ec2:RunInstances") and index("ssm:PutParameter"))' \
+  "$T/policy.json" >/dev/null 2>&1 && ok "docs: the IAM policy is JSON with the build's and publish's actions" \
+  || bad "docs: IAM policy block does not parse or lacks actions"
+block launch-template >"$T/lt.json"
+if jq -e '.LaunchTemplateData.BlockDeviceMappings[0].Ebs | .VolumeInitializationRate >= 100 and .VolumeInitializationRate <= 300' \
+     "$T/lt.json" >/dev/null 2>&1; then ok "docs: launch template sets a volume initialization rate (100-300 MiB/s)"
+else bad "docs: launch template block lacks VolumeInitializationRate"; fi
+jq -r .LaunchTemplateData.UserData "$T/lt.json" 2>/dev/null | base64 -d >"$T/lt-ud" 2>/dev/null
+block userdata:ini | cmp -s - "$T/lt-ud" && ok "docs: the launch template's UserData is the INI form shown" \
+  || bad "docs: UserData does not decode to the INI block"
+for form in ini ec2launch ec2launch-v2 mime legacy; do
+  block "userdata:$form" >"$T/ud-$form"
+  if [ -s "$T/ud-$form" ] && "$B/ecs-bootstrap" plan --userdata "$T/ud-$form" --build 20348 \
+       --installation-type "Server Core" --json >"$T/ud.json" 2>"$T/err" \
+     && [ "$(jq -r .agent_environment.ECS_CLUSTER "$T/ud.json")" = windows-prod ]; then
+    ok "docs: user data form $form plans and joins windows-prod"
+  else
+    bad "docs: user data form $form: $(head -n 2 "$T/err")"
+  fi
+done
+
 # --- make bundle: an archive whose checksums verify --------------------------------------
 if out=$(make --no-print-directory bundle 2>&1); then
   zip=build/ecs-bootstrap-$ver-windows-amd64.zip
