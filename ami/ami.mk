@@ -5,7 +5,8 @@
 #   make ami-pin                                   write the SHA-256 of each pinned download
 #   make ami-publish AMI_SSM_ROOT=/my/prefix       SSM metadata from build/ami/<variant>.json
 #   make bundle                                    zip of binaries, MSI (if built), scripts, INI, SHA256SUMS
-# Versions: ami/versions.pkrvars.hcl; user overrides: ami/overrides.pkrvars.hcl (git-ignored).
+# Versions: ami/versions.pkrvars.hcl; user overrides: ami/overrides.pkrvars.hcl (git-ignored;
+# AMI_OVERRIDES=FILE names another).
 
 AMI_VARIANTS  := 2016-full 2019-full 2019-core 2022-full 2022-core 2025-full 2025-core
 PACKER        ?= packer
@@ -15,8 +16,8 @@ AMI_SSM_ROOT  ?= /ecs-bootstrap/ami-windows-latest
 AMI_OUT       := build/ami
 AMI_MSI       := build/windows/ecs-bootstrap.msi
 AMI_METADATA  ?= build/posix/ecs-ami-metadata
-AMI_VARFILES   = -var-file=ami/versions.pkrvars.hcl \
-                 $(if $(wildcard ami/overrides.pkrvars.hcl),-var-file=ami/overrides.pkrvars.hcl)
+AMI_OVERRIDES ?= ami/overrides.pkrvars.hcl
+AMI_VARFILES   = -var-file=ami/versions.pkrvars.hcl $(if $(wildcard $(AMI_OVERRIDES)),-var-file=$(AMI_OVERRIDES))
 AMI_PACKER_ARGS = $(AMI_VARFILES) -var manifest_dir=$(AMI_OUT) -var msi_path=$(AMI_MSI) \
                  $(if $(REGION),-var region=$(REGION))
 # 1 when the installed Packer is 1.7 or newer (it needs required_plugins and `packer init`).
@@ -30,7 +31,7 @@ ami-plugins:                     ## required_plugins for Packer >= 1.7, none for
 	 else rm -f ami/plugins.pkr.hcl; fi
 
 ami-prepare: ami-plugins         # what every build needs once: pins, the MSI
-	@ami/pins.sh check $(ECSB_VERSION) ami/versions.pkrvars.hcl ami/overrides.pkrvars.hcl
+	@ami/pins.sh check $(ECSB_VERSION) ami/versions.pkrvars.hcl $(AMI_OVERRIDES)
 	@[ -n "$(REGION)" ] || { echo "ami: set REGION=... (or AWS_REGION)" >&2; exit 2; }
 	+@$(MAKE) --no-print-directory msi
 	@mkdir -p $(AMI_OUT)

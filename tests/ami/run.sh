@@ -62,6 +62,29 @@ ami/pins.sh check "$ver" "$T/pinned.pkrvars.hcl" "$T/over.pkrvars.hcl" 2>"$T/err
 ami/pins.sh check 9.9.9 "$T/pinned.pkrvars.hcl" 2>"$T/err" && bad "pin gate accepts another ecsb_version" \
   || { grep -q "config.mk has ECSB_VERSION 9.9.9" "$T/err" && ok "ecsb_version must equal config.mk" || bad "$(cat "$T/err")"; }
 
+# --- make ami: the gate runs before Packer; each variant is its own packer build ---------
+cat >"$T/packer" <<'SH'
+#!/bin/sh
+echo "$*" >>"$(dirname "$0")/packer.calls"
+[ "$1" = version ] && echo "Packer v1.6.6"
+exit 0
+SH
+chmod +x "$T/packer"
+if make --no-print-directory ami VARIANT=2022-core REGION=us-east-1 PACKER="$T/packer" AMI_OVERRIDES=/nonexistent \
+     >"$T/ami.out" 2>&1; then
+  bad "make ami started with unpinned hashes"
+else
+  grep -q "is not a SHA-256" "$T/ami.out" && ! grep -q '^build' "$T/packer.calls" 2>/dev/null \
+    && ok "make ami stops at the pin gate before any packer build" || bad "make ami: $(tail -n 3 "$T/ami.out")"
+fi
+cmd=$(make --no-print-directory -n ami-build-2025-core REGION=eu-west-1 PACKER=packer AMI_OVERRIDES=/nonexistent)
+for want in "packer build" "-var variant=2025-core" "-var-file=ami/versions.pkrvars.hcl" "-var region=eu-west-1" \
+            "-var manifest_dir=build/ami" "-var msi_path=build/windows/ecs-bootstrap.msi"; do
+  grep -qF -- "$want" <<<"$cmd" || { bad "ami-build-2025-core lacks '$want': $cmd"; continue; }
+done && ok "one variant's build is one packer build with the pinned versions and the region"
+targets=$(sed -nE 's/^AMI_VARIANTS[[:space:]]*:=[[:space:]]*//p' ami/ami.mk | wc -w)
+[ "$targets" -eq 7 ] && ok "ami-all builds the 7 variants as separate targets" || bad "AMI_VARIANTS has $targets"
+
 # --- the project's PowerShell reader tokenizes every provisioner -------------------------
 if out=$("$B/tools/ps_tokenize" ami/scripts/*.ps1 2>&1); then
   ok "ecsb_psreader tokenizes all $(grep -c '^ok ' <<<"$out") provisioner scripts"
