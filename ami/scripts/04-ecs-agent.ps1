@@ -4,6 +4,8 @@
 # In: $env:ECS_AGENT_VERSION, $env:ECS_AGENT_SHA256.
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
+# Windows PowerShell 5.1 on 2016/2019 does not offer TLS 1.2 by default; the download hosts require it.
+[Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12
 if ($env:ECS_AGENT_SHA256 -notmatch '^[0-9a-fA-F]{64}$') {
     throw "ecs-agent: ECS_AGENT_SHA256 is not a SHA-256 ('$env:ECS_AGENT_SHA256'); pin it in ami/versions.pkrvars.hcl (make ami-pin)"
 }

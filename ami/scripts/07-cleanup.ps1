@@ -1,7 +1,8 @@
 # 07-cleanup: remove per-instance state so every instance from the AMI starts fresh:
 # agent data (a baked checkpoint would make every instance the same container
 # instance), logs, ecs-bootstrap's status file and state (intent record, IMDS caches),
-# the Docker engine's identity, staging files and the builder's WinRM listener.
+# the Docker engine's identity and the staging files. (The builder's WinRM listener goes
+# last, in 08-sysprep.ps1, since Packer still talks through it.)
 $ErrorActionPreference = 'Stop'
 if (Get-Service -Name AmazonECS -ErrorAction SilentlyContinue) {
     Stop-Service -Name AmazonECS -Force
@@ -21,5 +22,4 @@ foreach ($path in $paths) {
         Write-Output "cleanup: removed $path"
     }
 }
-Get-NetFirewallRule -DisplayName 'packer-winrm-https' -ErrorAction SilentlyContinue | Remove-NetFirewallRule
 Write-Output "cleanup: per-instance state removed"

@@ -176,10 +176,12 @@ CMDLETS = {
     "Install-WindowsFeature", "Invoke-WebRequest", "Join-Path", "New-Item", "New-NetFirewallRule",
     "New-SelfSignedCertificate", "Out-Null", "Remove-Item", "Remove-NetFirewallRule", "Restart-Service",
     "Set-Content", "Set-Item", "Set-ItemProperty", "Set-Service", "Start-Process", "Start-Service",
-    "Stop-Service", "Test-Path", "Write-Output",
+    "Stop-Service", "Test-Path", "Write-Output", "Where-Object", "Start-Sleep", "New-ScheduledTaskAction",
+    "Register-ScheduledTask", "Start-ScheduledTask", "Unregister-ScheduledTask",
 }
 EXES = {"ecs-bootstrap.exe", "dockerd.exe", "msiexec.exe", "EC2Launch.exe", "powershell.exe"}
-STATIC = {"[string]::IsNullOrWhiteSpace", "[regex]::Escape"}
+STATIC = {"[string]::IsNullOrWhiteSpace", "[regex]::Escape", "[Net.ServicePointManager]::SecurityProtocol",
+          "[Net.SecurityProtocolType]::Tls12"}
 MAX_LINES = 30  # statements, comments and blank lines excluded
 
 
@@ -203,7 +205,7 @@ def scripts(root):
         # $v2 EC2Launch.exe; otherwise the program is named on the line itself.
         calls = re.findall(r"(?:^|[;{(])\s*&\s*([^\n]+)", body, re.M)
         bad = [c for c in calls if not (re.match(r"\$(exe|v2)\b", c) or any(e in c for e in EXES)
-                                        or "InitializeInstance.ps1" in c)]
+                                        or "InitializeInstance.ps1" in c or "SysprepInstance.ps1" in c or c.startswith("'$v2'"))]
         check(not bad, "%s invokes only our binaries and listed programs with &" % f, bad)
         check("$exe = " not in body or "ecs-bootstrap.exe" in body.split("$exe = ", 1)[1].split("\n")[0],
               "%s: $exe is ecs-bootstrap.exe" % f, "$exe assigned something else")
