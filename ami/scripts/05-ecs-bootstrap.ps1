@@ -12,6 +12,9 @@ $version = & $exe --version
 if ($version -notmatch [regex]::Escape($env:ECSB_VERSION)) {
     throw "ecs-bootstrap: installed '$version', expected $env:ECSB_VERSION"
 }
+# A module folder the MSI added to the machine PSModulePath is not in this session's copy yet.
+$envKey = 'HKLM:\SYSTEM\CurrentControlSet\Control\Session Manager\Environment'
+$env:PSModulePath = (Get-ItemProperty -Path $envKey -Name PSModulePath).PSModulePath + ';' + $env:PSModulePath
 if (-not (Get-Module -ListAvailable -Name ECSTools)) { throw "ecs-bootstrap: the MSI did not install the ECSTools module" }
 $ini = 'C:\ProgramData\Amazon\ECS\ecs-bootstrap.ini'
 $text = (Get-Content -Path (Join-Path $env:ECSB_STAGING 'ecs-bootstrap.ini') -Raw).Replace('@PRELOAD_IMAGES@', $env:PRELOAD_IMAGES)

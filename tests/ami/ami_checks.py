@@ -164,7 +164,7 @@ def steps(root):
         if s[0] != "script":
             continue
         text = read(root, "ami/scripts/" + s[1])
-        reads = set(re.findall(r"\$env:(\w+)", text)) - {"TEMP", "ProgramFiles"}
+        reads = set(re.findall(r"\$env:(\w+)", text)) - {"TEMP", "ProgramFiles", "PSModulePath"}
         check(reads == set(s[2]), "%s gets exactly the inputs it reads" % s[1],
               "reads %s, given %s" % (sorted(reads), list(s[2])))
 
@@ -172,7 +172,7 @@ def steps(root):
 # Documented cmdlets the provisioners may call, and the executables (ours first).
 CMDLETS = {
     "Add-MpPreference", "Copy-Item", "Expand-Archive", "Get-ChildItem", "Get-Command", "Get-Content",
-    "Get-FileHash", "Get-Item", "Get-Module", "Get-NetFirewallRule", "Get-Service", "Get-WindowsFeature",
+    "Get-FileHash", "Get-Item", "Get-ItemProperty", "Get-Module", "Get-NetFirewallRule", "Get-Service", "Get-WindowsFeature",
     "Install-WindowsFeature", "Invoke-WebRequest", "Join-Path", "New-Item", "New-NetFirewallRule",
     "New-SelfSignedCertificate", "Out-Null", "Remove-Item", "Remove-NetFirewallRule", "Restart-Service",
     "Set-Content", "Set-Item", "Set-ItemProperty", "Set-Service", "Start-Process", "Start-Service",
