@@ -5,6 +5,7 @@
   ami_checks.py ROOT images      each variant's image tags match its Windows build
   ami_checks.py ROOT steps       the Image Builder component runs the Packer build's steps
   ami_checks.py ROOT scripts     provisioners stay small and call only allowed commands
+  ami_checks.py ROOT tags        AMI tags and manifest custom data mirror the SSM metadata fields
 """
 import json
 import os
@@ -211,9 +212,27 @@ def scripts(root):
               "%s: $exe is ecs-bootstrap.exe" % f, "$exe assigned something else")
 
 
+# The SSM value's fields (docs/ami-metadata.md); image_id is the AMI itself, not a tag.
+SSM_FIELDS = {"ecs_agent_version", "ecs_runtime_version", "image_id", "image_name", "image_version", "os",
+              "schema_version", "source_image_name"}
+
+
+def tags(root):
+    text = read(root, "ami/windows.pkr.hcl")
+    meta = set(re.findall(r"^\s+([a-z_]+)\s+=", re.search(r"metadata = \{\n(.*?)\n  \}", text, re.S).group(1), re.M))
+    tag_block = re.search(r"tags = merge\(local\.metadata, \{\n(.*?)\}\)", text, re.S).group(1)
+    custom = re.search(r"custom_data = merge\(local\.metadata, \{\n(.*?)\}\)", text, re.S).group(1)
+    want = SSM_FIELDS - {"image_id"}
+    check(meta | {"source_image_name"} == want, "local.metadata holds the SSM fields", sorted(meta ^ want))
+    check("source_image_name" in tag_block and "SourceAMIName" in tag_block,
+          "AMI tags: the SSM fields, source_image_name from the source AMI", tag_block)
+    check("source_image_name" in custom and "build.SourceAMIName" in custom,
+          "manifest custom_data: the SSM fields, source_image_name from the build", custom)
+
+
 def main():
     root, what = sys.argv[1], sys.argv[2]
-    {"pins": pins, "images": images, "steps": steps, "scripts": scripts}[what](root)
+    {"pins": pins, "images": images, "steps": steps, "scripts": scripts, "tags": tags}[what](root)
     return 0 if all(RESULTS) else 1
 
 

@@ -44,8 +44,8 @@ else
   bad "packer not installed (make deps)"
 fi
 
-# --- pins, images, steps, scripts --------------------------------------------------------
-for c in pins images steps scripts; do
+# --- pins, images, steps, scripts, tags --------------------------------------------------------
+for c in pins images steps scripts tags; do
   echo "-- $c"; count "$(python3 tests/ami/ami_checks.py "$ROOT" "$c" 2>&1)"
 done
 
