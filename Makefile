@@ -5,7 +5,7 @@ include config.mk
 BUILD := $(MAKE) --no-print-directory -f build.mk
 
 .PHONY: all windows asan fuzzers test test-windows test-asan test-valgrind test-integration \
-        test-e2e fuzz lint check deps demo bench clean help
+        test-e2e test-ami fuzz lint check deps demo bench clean help
 
 all:                             ## POSIX build: ecs-bootstrap, tools, unit tests
 	+@$(BUILD) PLATFORM=posix OUT=build/posix
@@ -28,6 +28,8 @@ test-integration: all windows            ## integration tests against moto, the 
 	@tests/integration/run.sh build/posix
 test-e2e: all                    ## the boot-flow end-to-end suite alone
 	@tests/e2e/run.sh build/posix
+test-ami: all windows            ## the AMI build offline: packer validate, pins, provisioners, bundle
+	@tests/ami/run.sh build/posix
 fuzz: fuzzers                    ## run every fuzz target for FUZZ_SECONDS
 	@tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
@@ -57,5 +59,8 @@ bench: all                       ## benchmarks (bench/)
 clean:
 	rm -rf build
 
+# The AMI build: make ami, ami-all, ami-validate, ami-pin, ami-publish, bundle.
+include ami/ami.mk
+
 help:
-	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
+	@grep -hE '^[a-z-]+:.*## ' Makefile ami/ami.mk | sed 's/:.*## /\t/'

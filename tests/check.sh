@@ -18,6 +18,7 @@ suite "windows unit tests (wine)" make --no-print-directory test-windows
 suite "asan+ubsan unit tests"   make --no-print-directory test-asan
 suite "valgrind unit tests"     make --no-print-directory test-valgrind
 suite "integration tests" make --no-print-directory test-integration
+suite "ami build (offline)"    make --no-print-directory test-ami
 [ -x tests/e2e/run.sh ]         && suite "end-to-end tests"  make --no-print-directory test-e2e
 [ -x tests/fuzz/run.sh ]        && suite "fuzz (bounded)"    make --no-print-directory fuzz
 pass=0 fail=0
