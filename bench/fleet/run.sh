@@ -68,7 +68,9 @@ start_fleet() {
 # boot_one I ROUND: host I's ecs-bootstrap run (under rusage) through its proxy listener.
 boot_one() {
   local i=$1 round=$2
+  # shellcheck disable=SC2034 # LS_HOST_DIR, LS_IMDS are read by ls_bootstrap
   LS_HOST_DIR=$F/h$i
+  # shellcheck disable=SC2034
   LS_IMDS=http://127.0.0.1:$(sed -n "${i}p" "$F/imds.ports")
   LS_MOTO=http://127.0.0.1:$(awk -v l="b$i" '$1 == l {print $2}' "$F/proxy.ports")
   LS_BUILD=$F/shim-$round-$i
@@ -85,7 +87,8 @@ run_round() {
   : >"$F/$round.rc"; : >"$F/$round.rusage"
   curl -s -X POST "$PROXY/_fault/reset" >/dev/null
   curl -s -X POST -H 'Content-Type: application/json' --data "$FAULTS" "$PROXY/_fault" >/dev/null
-  local t0=$(date +%s%N)
+  local t0
+  t0=$(date +%s%N)
   for ((i = 1; i <= n; i++)); do boot_one "$i" "$round" & pids+=($!); done
   wait "${pids[@]}"
   ROUND_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
