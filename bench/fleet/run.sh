@@ -42,6 +42,7 @@ start_fleet() {
   [ "$(wc -l <"$F/instances")" -eq "$n" ] || return 1
   local labels=""
   for ((i = 1; i <= n; i++)); do labels+="b$i,a$i,"; done
+  : >"$F/proxy.ports"; : >"$F/imds.ports"
   python3 "$ROOT/tests/fakes/fault_proxy.py" --upstream "$LS_MOTO" --labels "${labels%,}" >"$F/proxy.ports" 2>"$F/proxy.log" &
   LS_PIDS+=($!); PROXY_PID=$!
   for ((i = 0; i < 100; i++)); do [ "$(wc -l <"$F/proxy.ports")" -gt "$((2 * n))" ] && break; sleep 0.1; done
@@ -62,7 +63,16 @@ start_fleet() {
   python3 "$ROOT/bench/fleet/imds_fleet.py" --hosts "$F/imds-hosts.json" >"$F/imds.ports" 2>"$F/imds.log" &
   LS_PIDS+=($!); IMDS_PID=$!
   for ((i = 0; i < 100; i++)); do [ "$(wc -l <"$F/imds.ports")" -ge "$n" ] && break; sleep 0.1; done
-  for ((i = 1; i <= n; i++)); do ls_host "$F/h$i" >/dev/null 2>&1; done
+  # ls_free_port does not reserve its port: two hosts could be handed the same one, and
+  # then one bootstrapper would read the other host's agent. Re-pick duplicates.
+  local -A used=()
+  for ((i = 1; i <= n; i++)); do
+    ls_host "$F/h$i" >/dev/null 2>&1
+    port=$(cat "$F/h$i/introspection.port")
+    while [ -n "${used[$port]:-}" ]; do port=$(ls_free_port); done
+    used[$port]=1
+    echo "$port" >"$F/h$i/introspection.port"
+  done
 }
 
 # boot_one I ROUND: host I's ecs-bootstrap run (under rusage) through its proxy listener.
@@ -107,8 +117,12 @@ check_round() {
   distinct=$(jq -r '.containerInstances[].ec2InstanceId' "$F/$round.instances.json" | sort -u | comm -12 - <(sort "$F/instances") | wc -l)
   CHECKS="registered $registered/$n, with attributes $with_attrs/$n, distinct instances $distinct/$n"
   [ "$registered" -eq "$n" ] && [ "$with_attrs" -eq "$n" ] && [ "$distinct" -eq "$n" ] || CHECK_FAIL=$((CHECK_FAIL + 1))
-  local one_agent=0 status_ok=0 clean=0 fast=0
+  local one_agent=0 status_ok=0 clean=0 fast=0 own=0 arn ec2
   while read -r i rc; do
+    # the ARN this host reported is the container instance of this host's EC2 instance
+    arn=$(jq -r '.container_instance_arn // empty' "$F/h$i/status.json" 2>/dev/null)
+    ec2=$(jq -r --arg a "$arn" '.containerInstances[] | select(.containerInstanceArn == $a) | .ec2InstanceId' "$F/$round.instances.json")
+    [ -n "$arn" ] && [ "$ec2" = "$(sed -n "${i}p" "$F/instances")" ] && own=$((own + 1))
     agents=$(pgrep -fc -- "$F/h$i/agent/amazon-ecs-agent" || true)
     [ "$agents" = 1 ] && one_agent=$((one_agent + 1))
     st=$(jq -r .exit_code "$F/h$i/status.json" 2>/dev/null)
@@ -118,9 +132,9 @@ check_round() {
     # fast path: nothing changed (no phase "changed", the agent started before this round)
     grep -q ']:phase [a-z-]*: changed' "$F/h$i/$round.log" || fast=$((fast + 1))
   done <"$F/$round.rc"
-  CHECKS+=", one agent $one_agent/$n, status = exit $status_ok/$n, no leftovers $clean/$n"
+  CHECKS+=", own instance $own/$n, one agent $one_agent/$n, status = exit $status_ok/$n, no leftovers $clean/$n"
   [ "$round" = rerun ] && CHECKS+=", fast path $fast/$n"
-  [ "$one_agent" -eq "$n" ] && [ "$status_ok" -eq "$n" ] && [ "$clean" -eq "$n" ] || CHECK_FAIL=$((CHECK_FAIL + 1))
+  [ "$own" -eq "$n" ] && [ "$one_agent" -eq "$n" ] && [ "$status_ok" -eq "$n" ] && [ "$clean" -eq "$n" ] || CHECK_FAIL=$((CHECK_FAIL + 1))
   [ "$round" != rerun ] || [ "$fast" -eq "$n" ] || CHECK_FAIL=$((CHECK_FAIL + 1))
 }
 
