@@ -133,6 +133,8 @@ check_round() {
     grep -q ']:phase [a-z-]*: changed' "$F/h$i/$round.log" || fast=$((fast + 1))
   done <"$F/$round.rc"
   CHECKS+=", own instance $own/$n, one agent $one_agent/$n, status = exit $status_ok/$n, no leftovers $clean/$n"
+  # agents started again after a transient exit (throttled registration), for the record
+  CHECKS+=", agent restarts $(cat "$F"/h*/"$round".log | grep -c 'starting it again')"
   [ "$round" = rerun ] && CHECKS+=", fast path $fast/$n"
   [ "$own" -eq "$n" ] && [ "$one_agent" -eq "$n" ] && [ "$status_ok" -eq "$n" ] && [ "$clean" -eq "$n" ] || CHECK_FAIL=$((CHECK_FAIL + 1))
   [ "$round" != rerun ] || [ "$fast" -eq "$n" ] || CHECK_FAIL=$((CHECK_FAIL + 1))
