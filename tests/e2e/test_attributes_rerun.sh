@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The agent registers but PutAttributes keeps failing (a fault proxy throttles every
 # PutAttributes) until the call's deadline: run exits 7 and names the attributes not yet
-# published; the agent keeps running. Rerun without faults: the attributes phase adds them
+# published; the agent keeps running. The same when DescribeContainerInstances fails (all
+# wanted attributes are then unconfirmed). Rerun without faults: the attributes phase adds them
 # and nothing else changes; a third run finds them and changes nothing.
 . "$(dirname "$0")/lib.sh"
 
@@ -31,6 +32,14 @@ ls_instances e2e-attrs >"$LS_TMP/ci1.json"
 check_eq "moto: one container instance, without ecs.os-family yet" \
   "$(jq '.containerInstances | length' "$LS_TMP/ci1.json"):$(attr "$LS_TMP/ci1.json" ecs.os-family)" "1:"
 pid1=$(ls_agent_pid "$H")
+
+# --- DescribeContainerInstances throttled: which attributes are there is unknown --------
+ls_proxy_faults '{"mode":"throttle","count":-1,"action":"DescribeContainerInstances"}'
+LS_MOTO=$LS_PROXY e2e_run describe_faulted --set timeouts.aws_call=2s
+check_eq "DescribeContainerInstances throttled: run exits 7" "$RC" 7
+check "it names every wanted attribute as not yet published" \
+  grep -qE 'ERROR.*not published yet: ecs.os-family=WINDOWS_SERVER_2022_CORE, team=payments \(ECS DescribeContainerInstances' "$OUT"
+check_eq "the same agent process is still running" "$(ls_agent_pid "$H")" "$pid1"
 
 # --- rerun without faults: completes the attributes, changes nothing else -------------
 ls_proxy_faults '{"mode":"none"}'
