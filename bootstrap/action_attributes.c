@@ -55,33 +55,55 @@ bool plan_action_attributes(struct ecsb_plan *p, struct ecsb_buf *text)
     return true;
 }
 
+/* The agent registered but the attributes could not be written in time: say
+ * which ones are missing and that a rerun (which changes nothing else) adds them. */
+static enum ecsb_status not_published(struct run_ctx *ctx, const struct ecsb_ecs_attribute *items, size_t n,
+                                      const char *why)
+{
+    struct ecsb_buf msg = ECSB_BUF_INIT;
+    ecsb_buf_printf(&msg, "the agent registered as %s, but these attributes are not published yet: ",
+                    ctx->container_instance_arn);
+    for (size_t i = 0; i < n; i++)
+        ecsb_buf_printf(&msg, "%s%s=%s", i ? ", " : "", items[i].name, items[i].value);
+    ecsb_buf_printf(&msg, " (%s); run ecs-bootstrap run again to publish them: it verifies the rest and adds only "
+                          "what is missing", why);
+    enum ecsb_status st = run_fail(ctx, ECSB_EXIT_ATTRIBUTES, ECSB_ERR_AWS, ecsb_buf_cstr(&msg));
+    ecsb_buf_free(&msg);
+    return st;
+}
+
 enum ecsb_status run_action_attributes(struct run_ctx *ctx, enum ecsb_phase_result *result,
                                       struct ecsb_buf *detail)
 {
     const char *cluster = ctx->plan.config.cluster.name, *arn = ctx->container_instance_arn;
     const char *arns[] = {arn};
-    struct ecsb_json *resp = NULL;
-    struct ecsb_error err = {0};
-    if (ecsb_ecs_describe_container_instances(&ctx->aws, cluster, arns, 1, &resp, &err) != ECSB_OK)
-        return run_fail(ctx, ECSB_EXIT_AWS, err.code, err.message);
-    const struct ecsb_json *inst = ecsb_json_at(ecsb_json_get(resp, "containerInstances"), 0);
     const struct ecsb_config_map *custom = &ctx->plan.config.attributes;
     struct wanted all = {ecsb_xcalloc(custom->count + 1, sizeof *all.items), 0};
     want(&all, "ecs.os-family", ctx->plan.os_family, arn);
     for (size_t i = 0; i < custom->count; i++)
         want(&all, custom->items[i].key, custom->items[i].value, arn);
+    struct ecsb_json *resp = NULL;
+    struct ecsb_error err = {0};
+    enum ecsb_status st = ecsb_ecs_describe_container_instances(&ctx->aws, cluster, arns, 1, &resp, &err);
+    if (st != ECSB_OK) { /* which are there is unknown: every wanted one is unconfirmed */
+        st = not_published(ctx, all.items, all.count, err.message);
+        free(all.items);
+        return st;
+    }
+    const struct ecsb_json *inst = ecsb_json_at(ecsb_json_get(resp, "containerInstances"), 0);
     size_t missing = select_missing(ecsb_json_get(inst, "attributes"), &all, detail);
-    enum ecsb_status st = ECSB_OK;
     if (missing > 0) {
         st = ecsb_ecs_put_attributes(&ctx->aws, cluster, all.items, missing, &err);
         for (size_t i = 0; st == ECSB_OK && i < missing; i++)
             ecsb_buf_printf(detail, "%s%s=%s", i ? ", " : (detail->len ? "; added: " : "added: "), all.items[i].name,
                             all.items[i].value);
+        if (st != ECSB_OK)
+            st = not_published(ctx, all.items, missing, err.message);
     }
     free(all.items);
     ecsb_json_free(resp);
     if (st != ECSB_OK)
-        return run_fail(ctx, ECSB_EXIT_AWS, st, err.message);
+        return st;
     *result = missing ? ECSB_PHASE_CHANGED : ECSB_PHASE_UNCHANGED;
     return ECSB_OK;
 }

@@ -38,6 +38,7 @@ static enum ecsb_status check_credentials(struct run_ctx *ctx, struct ecsb_buf *
     if (ecsb_aws_client_init(&ctx->aws, ctx->http, &ctx->creds, ctx->region, NULL, &err) != ECSB_OK)
         return run_fail(ctx, ECSB_EXIT_PREFLIGHT, err.code, err.message);
     ecsb_aws_retry_set_deadline(&ctx->aws.retry, ns_to_ms(ctx->plan.config.timeouts.aws_call_ns));
+    ecsb_aws_retry_name_deadline(&ctx->aws.retry, "timeouts.aws_call");
     ecsb_buf_printf(detail, "credentials from %s", creds->source ? creds->source : "the chain");
     return ECSB_OK;
 }
@@ -167,8 +168,11 @@ enum ecsb_status run_action_preflight(struct run_ctx *ctx, enum ecsb_phase_resul
             return run_fail(ctx, ECSB_EXIT_PREFLIGHT, ECSB_ERR_TIMEOUT, msg);
         }
         ecsb_imds_set_deadline(&ctx->imds, min_ms(ns_to_ms(cfg->timeouts.imds_ns), left));
-        if (step > 0)
-            ecsb_aws_retry_set_deadline(&ctx->aws.retry, min_ms(ns_to_ms(cfg->timeouts.aws_call_ns), left));
+        if (step > 0) { /* the message names whichever bound is the nearer one */
+            long call_ms = ns_to_ms(cfg->timeouts.aws_call_ns);
+            ecsb_aws_retry_set_deadline(&ctx->aws.retry, min_ms(call_ms, left));
+            ecsb_aws_retry_name_deadline(&ctx->aws.retry, call_ms <= left ? "timeouts.aws_call" : "timeouts.preflight");
+        }
         st = step == 0   ? check_credentials(ctx, detail)
            : step == 1 ? check_cluster(ctx, detail)
            : step == 2 ? check_docker(ctx, detail, (long)left)
@@ -178,7 +182,9 @@ enum ecsb_status run_action_preflight(struct run_ctx *ctx, enum ecsb_phase_resul
         ecsb_log(&ctx->log, ECSB_LOG_ERROR, "preflight stopped at timeouts.preflight (%ld ms)", preflight_ms);
     /* The later phases get the full per-call timeouts again. */
     ecsb_imds_set_deadline(&ctx->imds, ns_to_ms(cfg->timeouts.imds_ns));
-    if (st == ECSB_OK)
+    if (st == ECSB_OK) {
         ecsb_aws_retry_set_deadline(&ctx->aws.retry, ns_to_ms(cfg->timeouts.aws_call_ns));
+        ecsb_aws_retry_name_deadline(&ctx->aws.retry, "timeouts.aws_call");
+    }
     return st;
 }

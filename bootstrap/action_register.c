@@ -1,5 +1,6 @@
 /* Action "register": wait until the agent has registered (its introspection API
- * answers with a container-instance ARN), failing at once if the agent exits. */
+ * answers with a container-instance ARN), failing at once if the agent exits with
+ * a terminal error; a transient exit gets the service's recovery restarts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "ecsb/base/fs.h"
 #include "ecsb/base/json.h"
 #include "ecsb/aws/ecs.h"
+#include "ecsb/agent/service.h"
 #include "run.h"
 
 /* Registration usually takes well under a second once the agent runs: poll fast
@@ -79,6 +81,39 @@ static enum ecsb_status agent_exited(struct run_ctx *ctx, const struct ecsb_serv
     return ECSB_ERR_PLATFORM;
 }
 
+/* The agent exits 1 when registering failed for a transient reason (throttling
+ * during a scale-out, a network blip) and relies on the service's recovery
+ * actions (restart after 5 s, 30 s, 60 s) to try again. The wait does what the
+ * service manager does -- after the next recovery delay it starts the agent
+ * again (a no-op when the service manager already has) -- while the recovery
+ * actions last and registration_timeout allows. Exit 5 (terminal), a clean exit
+ * and a crash by signal end the wait at once. */
+static bool restart_transient(struct run_ctx *ctx, const struct ecsb_service_status *st, size_t *restarts,
+                              long long deadline)
+{
+    if (!st->has_exit_code || st->term_signal || st->exit_code == 0 || st->exit_code == 5)
+        return false;
+    struct ecsb_service_spec spec;
+    ecsb_service_spec_amazonecs(&spec, ctx->plan.config.paths.agent_dir);
+    size_t n = spec.nrestarts;
+    unsigned delay = *restarts < n ? spec.restart_delays_ms[*restarts] : 0;
+    ecsb_service_spec_release(&spec);
+    if (*restarts >= n || ecsb_monotonic_ms() + delay >= deadline)
+        return false;
+    ecsb_log(&ctx->log, ECSB_LOG_WARN, "the ECS agent exited with code %ld before it registered (a transient "
+             "failure such as throttling): starting it again in %u ms, as its recovery actions do (%zu of %zu)",
+             st->exit_code, delay, *restarts + 1, n);
+    ecsb_sleep_ms(delay);
+    bool started = false;
+    struct ecsb_error err = {0};
+    if (ecsb_service_start(ctx->services, ECSB_AGENT_SERVICE_NAME, 60000, &started, &err) != ECSB_OK) {
+        ecsb_log(&ctx->log, ECSB_LOG_WARN, "restarting the ECS agent failed: %s", err.message);
+        return false;
+    }
+    (*restarts)++;
+    return true;
+}
+
 bool plan_action_register(struct ecsb_plan *p, struct ecsb_buf *text)
 {
     char dur[32];
@@ -92,19 +127,23 @@ enum ecsb_status run_action_register(struct run_ctx *ctx, enum ecsb_phase_result
     long long timeout_ms = ctx->plan.config.agent.registration_timeout_ns / 1000000;
     long long start = ecsb_monotonic_ms(), deadline = start + timeout_ms, next_note = start + 10000;
     long interval = POLL_FIRST_MS;
+    size_t restarts = 0;
     for (int polls = 0;; polls++) {
         char *arn = poll_introspection(ctx);
         if (arn) {
             ctx->container_instance_arn = arn;
             ecsb_report_set(&ctx->report.container_instance_arn, arn);
             ecsb_buf_printf(detail, "registered as %s", arn);
+            if (restarts)
+                ecsb_buf_printf(detail, " after %zu restart%s of the agent", restarts, restarts == 1 ? "" : "s");
             *result = polls == 0 ? ECSB_PHASE_UNCHANGED : ECSB_PHASE_OK;
             return ECSB_OK;
         }
         struct ecsb_service_status st = {0};
         struct ecsb_error err = {0};
         if (ecsb_service_query(ctx->services, ECSB_AGENT_SERVICE_NAME, &st, &err) == ECSB_OK &&
-            st.state != ECSB_SVC_RUNNING && st.state != ECSB_SVC_START_PENDING)
+            st.state != ECSB_SVC_RUNNING && st.state != ECSB_SVC_START_PENDING &&
+            !restart_transient(ctx, &st, &restarts, deadline))
             return agent_exited(ctx, &st);
         long long now = ecsb_monotonic_ms();
         if (now >= deadline)

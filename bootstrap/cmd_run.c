@@ -15,7 +15,7 @@ static const struct command_usage run_usage = {
     "  Configures and starts the ECS agent, waits for it to register, publishes attributes:\n"
     "  the actions 'ecs-bootstrap plan' lists, in that order.\n"
     "  Safe to run again: a configured, registered host is verified and left unchanged.\n",
-    "exit codes: 0 ok, 2 usage, 3 bad input, 4 preflight, 5 agent, 6 AWS (see 'ecs-bootstrap --help')\n"};
+    "exit codes: 0 ok, 2 usage, 3 bad input, 4 preflight, 5 agent, 6 AWS, 7 attributes pending (see 'ecs-bootstrap --help')\n"};
 
 /* Returns -1 to go on, otherwise the exit code. */
 static int parse_args(struct run_ctx *ctx, int argc, char **argv)

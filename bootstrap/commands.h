@@ -14,6 +14,7 @@ enum ecsb_exit {
     ECSB_EXIT_PREFLIGHT = 4, /* the host or account is not ready: region, credentials, cluster, Docker, ports */
     ECSB_EXIT_AGENT = 5,     /* the agent failed to start or to register in time */
     ECSB_EXIT_AWS = 6,       /* an AWS call failed after retries */
+    ECSB_EXIT_ATTRIBUTES = 7, /* registered, but attributes not published yet: a rerun completes it */
 };
 
 int cmd_os_family(int argc, char **argv);

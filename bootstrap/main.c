@@ -31,7 +31,8 @@ static void usage(FILE *out)
           "  3  bad input: user data, INI file or flag value is invalid (the message names the place)\n"
           "  4  preflight: region, credentials, cluster, Docker or agent ports not ready\n"
           "  5  agent: the agent failed to start or did not register in time\n"
-          "  6  AWS: an API call failed after retries\n",
+          "  6  AWS: an API call failed after retries\n"
+          "  7  registered, but attributes not published yet (named): run again to complete\n",
           out);
 }
 

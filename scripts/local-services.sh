@@ -12,6 +12,8 @@
 #                                  user data and the IAM user's keys as the instance role
 #                                  ($LS_ROLE_AK/$LS_ROLE_SK/$LS_ROLE_TOKEN): $LS_IMDS
 #   ls_imds_faults JSON            switch IMDS faults (POST /_fake/faults)
+#   ls_start_fault_proxy           tests/fakes/fault_proxy.py in front of moto: $LS_PROXY
+#   ls_proxy_faults JSON           switch its faults (POST /_fault)
 #   ls_host DIR                    lays out one simulated host under DIR: baked config DIR/ecs-bootstrap.ini,
 #                                  agent dir with the fake agent as amazon-ecs-agent.exe, state dir;
 #                                  sets LS_HOST_* variables; remembered for cleanup
@@ -130,6 +132,16 @@ ls_start_imds() {
   [ -s "$port_file" ] || { echo "fake IMDS did not start (see $LS_TMP/imds.log)" >&2; return 1; }
   LS_IMDS=http://127.0.0.1:$(head -n 1 "$port_file")
 }
+
+ls_start_fault_proxy() {
+  local port_file=$LS_TMP/proxy.port i
+  python3 "${LS_FAKES:-$LS_ROOT/tests/fakes}/fault_proxy.py" --upstream "$LS_MOTO" >"$port_file" 2>"$LS_TMP/proxy.log" &
+  LS_PIDS+=($!)
+  for ((i = 0; i < 100; i++)); do [ -s "$port_file" ] && break; sleep 0.05; done
+  [ -s "$port_file" ] || { echo "fault proxy did not start (see $LS_TMP/proxy.log)" >&2; return 1; }
+  LS_PROXY=http://127.0.0.1:$(head -n 1 "$port_file")
+}
+ls_proxy_faults() { curl -s -X POST -H 'Content-Type: application/json' --data "$1" "$LS_PROXY/_fault" >/dev/null; }
 
 ls_imds_faults() { curl -s -X POST -H 'Content-Type: application/json' --data "$1" "$LS_IMDS/_fake/faults" >/dev/null; }
 ls_imds_reset() { curl -s -X POST "$LS_IMDS/_fake/reset" >/dev/null; }

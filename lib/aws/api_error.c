@@ -233,7 +233,7 @@ const char *ecsb_aws_error_hint(const char *code, long status)
         if (strcmp(code, hints[i].code) == 0)
             return hints[i].hint;
     if (ecsb_aws_error_is_throttling(code))
-        return "retries were exhausted while throttled: lower the request rate or raise the retry deadline";
+        return "the service throttled the calls: lower the request rate";
     if (status >= 500)
         return "the service failed; retry later";
     return "see the AWS API reference for this error";

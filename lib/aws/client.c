@@ -1,4 +1,4 @@
-/* client.c: signed AWS JSON 1.1 calls with bounded, jittered retries. */
+/* client.c: signed AWS JSON 1.1 calls with jittered retries bounded by a deadline. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,14 +25,9 @@ enum ecsb_status ecsb_aws_client_init(struct ecsb_aws_client *c, struct ecsb_htt
         return ecsb_error_set(err, ECSB_ERR_INVALID, "region '%.64s' is not a valid AWS region name -- "
                               "use a name like us-east-1", r);
     strcpy(c->region, r);
-    const char *ma = ecsb_env(env, "AWS_MAX_ATTEMPTS");
-    if (ma) {
-        char *end;
-        long n = strtol(ma, &end, 10);
-        if (*end || n < 1 || n > 20)
-            return ecsb_error_set(err, ECSB_ERR_INVALID, "AWS_MAX_ATTEMPTS=%s is not valid -- use 1..20", ma);
-        c->retry.max_attempts = (int)n;
-    }
+    enum ecsb_status st = ecsb_aws_retry_from_env(&c->retry, env, c->attempts_knob, sizeof c->attempts_knob, err);
+    if (st != ECSB_OK)
+        return st;
     return ECSB_OK;
 }
 
@@ -142,9 +137,10 @@ static enum ecsb_status send_signed(struct ecsb_aws_client *c, const struct atte
 }
 
 /* The one line every failure becomes; secrets are scrubbed as a second defence
- * (moto echoes the canonical request, which carries the session token). */
+ * (moto echoes the canonical request, which carries the session token). bound,
+ * when retries ran out, says which limit ended them and how to change it. */
 static enum ecsb_status fail(struct ecsb_aws_client *c, const struct attempt *a, enum ecsb_status code,
-                             const char *what, const char *hint, int tries, struct ecsb_error *err)
+                             const char *what, const char *hint, const char *bound, struct ecsb_error *err)
 {
     char line[sizeof err->message];
     struct ecsb_buf clean = ECSB_BUF_INIT;
@@ -153,12 +149,10 @@ static enum ecsb_status fail(struct ecsb_aws_client *c, const struct attempt *a,
         ecsb_aws_scrub_copy(what, strlen(what), secrets, 2, &clean);
         what = ecsb_buf_cstr(&clean);
     }
-    snprintf(line, sizeof line, "%s %s (%s): %s -- %s", a->svc->name, a->action, c->region, what, hint);
+    /* The bound goes before the service's text so a long message cannot cut it. */
+    snprintf(line, sizeof line, "%s %s (%s): %s%s%s -- %s", a->svc->name, a->action, c->region,
+             bound ? bound : "", bound ? ": " : "", what, hint);
     ecsb_buf_free(&clean);
-    if (tries > 1) {
-        size_t n = strlen(line);
-        snprintf(line + n, sizeof line - n, " (gave up after %d attempts)", tries);
-    }
     if (a->creds) {
         const char *secrets[2] = {a->creds->secret_access_key, a->creds->session_token};
         ecsb_aws_scrub(line, sizeof line, secrets, 2);
@@ -185,7 +179,7 @@ static enum ecsb_status parse_ok(const struct ecsb_http_response *resp, struct e
 /* What a failed try leaves for the retry decision and the final message. */
 struct failure {
     enum ecsb_status code;
-    bool retry;
+    bool retry, throttled;
     char what[700];
     const char *hint;
 };
@@ -206,6 +200,7 @@ static enum try_result classify_error(struct ecsb_aws_client *c, const struct at
     ecsb_aws_parse_error(resp->status, clean.data, clean.len, &info);
     ecsb_buf_free(&clean);
     f->retry = ecsb_aws_error_retryable(&info);
+    f->throttled = ecsb_aws_error_is_throttling(info.code) || info.status == 429;
     f->code = ecsb_aws_error_status(&info);
     f->hint = ecsb_aws_error_hint(info.code, info.status);
     snprintf(f->what, sizeof f->what, "%.127s: %.511s", info.code[0] ? info.code : "HTTP error", info.message);
@@ -232,13 +227,14 @@ static enum try_result try_once(struct ecsb_aws_client *c, struct attempt *a, lo
     enum try_result r = TRY_FAILED;
     if (st != ECSB_OK) {
         f->retry = st == ECSB_ERR_HTTP || st == ECSB_ERR_TIMEOUT;
+        f->throttled = false;
         f->code = st;
         f->hint = "check the network, proxy settings and the endpoint";
         snprintf(f->what, sizeof f->what, "request to %.200s failed: %.400s", a->url, e2.message);
     } else if (resp.status >= 200 && resp.status < 300) {
         *rc = parse_ok(&resp, out, &e2);
         if (*rc != ECSB_OK)
-            *rc = fail(c, a, *rc, e2.message, "the service sent a response that is not JSON", 0, err);
+            *rc = fail(c, a, *rc, e2.message, "the service sent a response that is not JSON", NULL, err);
         r = TRY_DONE;
     } else {
         r = classify_error(c, a, &resp, refreshed, f);
@@ -247,24 +243,82 @@ static enum try_result try_once(struct ecsb_aws_client *c, struct attempt *a, lo
     return r;
 }
 
-/* After a failed try: sleeps the backoff and returns true when another try fits
- * (attempts and deadline); otherwise sets *rc to the final error. */
+/* "30s" or "250 ms": deadlines are set in whole seconds in practice. */
+static void format_ms(long ms, char *out, size_t cap)
+{
+    if (ms >= 1000 && ms % 1000 == 0)
+        snprintf(out, cap, "%lds", ms / 1000);
+    else
+        snprintf(out, cap, "%ld ms", ms);
+}
+
+/* Names the bound that ended the retries and the setting that moves it. */
+static void bound_text(const struct ecsb_aws_client *c, int tries, bool by_attempts, char *out, size_t cap)
+{
+    const char *s = tries == 1 ? "" : "s";
+    if (by_attempts) {
+        const char *knob = c->retry.attempts_knob ? c->retry.attempts_knob : "max_attempts";
+        snprintf(out, cap, "gave up after %d attempt%s, the limit set by %s: raise AWS_MAX_ATTEMPTS, or unset it "
+                 "and AWS_RETRY_MODE to retry until the call's deadline", tries, s, knob);
+        return;
+    }
+    char d[32];
+    format_ms(c->retry.deadline_ms, d, sizeof d);
+    if (c->retry.deadline_knob)
+        snprintf(out, cap, "gave up after %d attempt%s at the %s deadline (%s): raise %s", tries, s, d,
+                 c->retry.deadline_knob, c->retry.deadline_knob);
+    else
+        snprintf(out, cap, "gave up after %d attempt%s at the call's %s deadline", tries, s, d);
+}
+
+/* Time kept for the last try: a try with less than this would only time out. */
+static long last_try_reserve_ms(const struct ecsb_aws_retry *r)
+{
+    long q = r->deadline_ms / 4;
+    return q < 1000 ? q : 1000;
+}
+
+/* After a failed try: sleeps the backoff (full jitter, its ceiling cut to what
+ * is left of the deadline) and returns true when another try fits; otherwise
+ * sets *rc to the final error, naming the bound that ended the retries. */
 static bool retry_after(struct ecsb_aws_client *c, const struct attempt *a, const struct failure *f, int tries,
                         long long deadline, enum ecsb_status *rc, struct ecsb_error *err)
 {
-    if (!f->retry || tries >= c->retry.max_attempts) {
-        *rc = fail(c, a, f->code, f->what, f->hint, tries, err);
+    char bound[300];
+    if (!f->retry) {
+        *rc = fail(c, a, f->code, f->what, f->hint, NULL, err);
         return false;
     }
-    long delay = ecsb_aws_backoff_ms(&c->retry, tries, rng_thunk, c);
-    if (ecsb_clock_mono(&c->clock) + delay >= deadline) {
-        char w2[800];
-        snprintf(w2, sizeof w2, "%.700s (retry deadline of %ld ms reached)", f->what, c->retry.deadline_ms);
-        *rc = fail(c, a, f->code, w2, f->hint, tries, err);
+    if (c->retry.max_attempts > 0 && tries >= c->retry.max_attempts) {
+        bound_text(c, tries, true, bound, sizeof bound);
+        *rc = fail(c, a, f->code, f->what, f->hint, bound, err);
         return false;
     }
-    ecsb_clock_sleep(&c->clock, delay);
+    long long left = deadline - ecsb_clock_mono(&c->clock) - last_try_reserve_ms(&c->retry);
+    if (left <= 0) {
+        bound_text(c, tries, false, bound, sizeof bound);
+        *rc = fail(c, a, f->code, f->what, f->hint, bound, err);
+        return false;
+    }
+    ecsb_clock_sleep(&c->clock, ecsb_aws_backoff_within_ms(&c->retry, tries, (long)left, rng_thunk, c));
     return true;
+}
+
+/* Adaptive mode: waits for a token of the client-side rate limit; false when
+ * the wait would pass the deadline. */
+static bool rate_wait(struct ecsb_aws_client *c, long long deadline)
+{
+    if (c->retry.mode != ECSB_RETRY_ADAPTIVE)
+        return true;
+    for (;;) {
+        long long now = ecsb_clock_mono(&c->clock);
+        long wait = ecsb_aws_rate_acquire(&c->limiter, now);
+        if (wait == 0)
+            return true;
+        if (now + wait >= deadline)
+            return false;
+        ecsb_clock_sleep(&c->clock, wait);
+    }
 }
 
 enum ecsb_status ecsb_aws_call(struct ecsb_aws_client *c, const struct ecsb_aws_service *svc, const char *action,
@@ -278,7 +332,7 @@ enum ecsb_status ecsb_aws_call(struct ecsb_aws_client *c, const struct ecsb_aws_
     c->last_attempts = 0;
     if (ecsb_aws_endpoint(svc, c->region, c->env, &url, &e2) != ECSB_OK) {
         ecsb_buf_free(&url);
-        return fail(c, &a, e2.code, e2.message, "fix the endpoint configuration", 0, err);
+        return fail(c, &a, e2.code, e2.message, "fix the endpoint configuration", NULL, err);
     }
     a.url = url.data;
     long long deadline = ecsb_clock_mono(&c->clock) + c->retry.deadline_ms;
@@ -287,11 +341,20 @@ enum ecsb_status ecsb_aws_call(struct ecsb_aws_client *c, const struct ecsb_aws_
     for (int tries = 1;; tries++) {
         c->last_attempts = tries;
         if (ecsb_cred_chain_get(c->creds, &a.creds, &e2) != ECSB_OK) {
-            rc = fail(c, &a, e2.code, e2.message, "provide credentials", 0, err);
+            rc = fail(c, &a, e2.code, e2.message, "provide credentials", NULL, err);
             break;
         }
-        struct failure f;
+        struct failure f = {0};
+        if (!rate_wait(c, deadline)) {
+            char bound[300];
+            bound_text(c, tries - 1, false, bound, sizeof bound);
+            rc = fail(c, &a, ECSB_ERR_AWS, "the client-side rate limit (AWS_RETRY_MODE=adaptive) left no time",
+                      "unset AWS_RETRY_MODE or lower the request rate", bound, err);
+            break;
+        }
         enum try_result r = try_once(c, &a, deadline, &refreshed, out, &f, &rc, err);
+        if (c->retry.mode == ECSB_RETRY_ADAPTIVE && r != TRY_REFRESH)
+            ecsb_aws_rate_update(&c->limiter, r == TRY_FAILED && f.throttled, ecsb_clock_mono(&c->clock));
         if (r == TRY_DONE)
             break;
         if (r == TRY_REFRESH) {

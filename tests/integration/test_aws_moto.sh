@@ -105,13 +105,13 @@ check "2 x 503 then success (AWS_ENDPOINT_URL_SSM wins)" \
 fault '{"mode":"throttle","count":-1}'
 AWS_ENDPOINT_URL=$PROXY AWS_MAX_ATTEMPTS=4 AWS_CALL_SHOW_ATTEMPTS=1 run "$T/f3.txt" ecs DescribeClusters '{}'; rc=$?
 check "endless throttling: fails after AWS_MAX_ATTEMPTS=4" \
-  bash -c "[ $rc -ne 0 ] && grep -q 'attempts: 4' '$T/last.err' && grep -q 'ThrottlingException: Rate exceeded -- .*gave up after 4 attempts' '$T/last.err'"
+  bash -c "[ $rc -ne 0 ] && grep -q 'attempts: 4' '$T/last.err' && grep -q 'gave up after 4 attempts, the limit set by AWS_MAX_ATTEMPTS=4: .*ThrottlingException: Rate exceeded' '$T/last.err'"
 fault '{"mode":"503","count":-1}'
 s0=$(date +%s%N)
 AWS_ENDPOINT_URL=$PROXY AWS_MAX_ATTEMPTS=20 AWS_CALL_DEADLINE_MS=1500 run "$T/f4.txt" ecs DescribeClusters '{}'; rc=$?
 el=$(( ($(date +%s%N) - s0) / 1000000 ))
 check "endless 503: fails at the 1500 ms deadline (took ${el} ms)" \
-  bash -c "[ $rc -ne 0 ] && grep -q 'retry deadline of 1500 ms reached' '$T/last.err' && [ $el -lt 10000 ]"
+  bash -c "[ $rc -ne 0 ] && grep -q 'at the 1500 ms deadline (AWS_CALL_DEADLINE_MS): raise AWS_CALL_DEADLINE_MS' '$T/last.err' && [ $el -lt 10000 ]"
 fault '{"mode":"none"}'
 AWS_ENDPOINT_URL=$PROXY run "$T/f5.json" ecs DescribeClusters '{"clusters":["ecsb-cluster"]}'
 check "faults off: proxy passes signed requests through" jq -e '.clusters|length==1' "$T/f5.json"

@@ -56,8 +56,10 @@ static void imds_config(struct ecsb_imds_config *cfg)
 static enum ecsb_status aws_cmd(struct ecsb_aws_client *client, int argc, char **argv, struct ecsb_error *err)
 {
     const char *v = ecsb_env(NULL, "AWS_CALL_DEADLINE_MS");
-    if (v && atol(v) > 0)
-        client->retry.deadline_ms = atol(v);
+    if (v && atol(v) > 0) {
+        ecsb_aws_retry_set_deadline(&client->retry, atol(v));
+        ecsb_aws_retry_name_deadline(&client->retry, "AWS_CALL_DEADLINE_MS");
+    }
     struct ecsb_json *doc = NULL;
     enum ecsb_status st;
     if (strcmp(argv[1], "ssm-path") == 0) {

@@ -19,8 +19,9 @@ struct fake {
     char url[256], target[128], ctype[64], auth[512], token[64], date[32];
     char body[256];
     long long now_ms;
-    long sleeps[16];
+    long sleeps[64];
     size_t nsleeps;
+    bool repeat_last; /* past the script, answer its last entry again */
 };
 
 static enum ecsb_status fake_send(void *ctx, const struct ecsb_http_request *req, struct ecsb_http_response *resp,
@@ -42,6 +43,8 @@ static enum ecsb_status fake_send(void *ctx, const struct ecsb_http_request *req
     snprintf(f->date, sizeof f->date, "%s", v ? v : "");
     size_t i = f->next++;
     f->now_ms += 10;
+    if (f->repeat_last && i >= f->n)
+        i = f->n - 1;
     if (i >= f->n || f->script[i].status == 0)
         return ecsb_error_set(err, ECSB_ERR_HTTP, "connection reset");
     resp->status = f->script[i].status;
@@ -55,7 +58,7 @@ static void fake_sleep(void *ctx, long ms)
 {
     struct fake *f = ctx;
     f->now_ms += ms;
-    if (f->nsleeps < 16)
+    if (f->nsleeps < 64)
         f->sleeps[f->nsleeps++] = ms;
 }
 static uint32_t fixed_rng(void *ctx) { (void)ctx; return 1000003; }
@@ -147,35 +150,173 @@ TEST(throttling_is_retried_until_success)
     ecsb_cred_chain_free(&chain);
 }
 
+static const struct answer throttled[] = {
+    {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"},
+};
+
 TEST(retries_are_bounded_by_attempts_and_deadline)
+{
+    static const char *const env5[] = {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secretsecret",
+                                       "AWS_REGION", "us-east-1", "AWS_MAX_ATTEMPTS", "5", NULL};
+    struct ecsb_aws_client c;
+    struct ecsb_cred_chain chain;
+    struct fake f;
+    setup(&c, &chain, &f, throttled, N(throttled));
+    f.repeat_last = true;
+    struct ecsb_error err;
+    env_table = env5;
+    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, NULL, fake_getenv, &err), ECSB_OK);
+    c.send = fake_send, c.send_ctx = &f, c.rng = fixed_rng;
+    c.clock.monotonic_ms = fake_mono, c.clock.wall_time = fake_wall, c.clock.sleep_ms = fake_sleep, c.clock.ctx = &f;
+    CHECK_INT_EQ(ecsb_aws_call(&c, &ecsb_aws_ssm, "GetParameter", "{\"Name\":\"/p\"}", NULL, &err), ECSB_ERR_AWS);
+    CHECK_INT_EQ(c.last_attempts, 5);
+    CHECK_STR_EQ(err.message, "SSM GetParameter (us-east-1): gave up after 5 attempts, the limit set by "
+                              "AWS_MAX_ATTEMPTS=5: raise AWS_MAX_ATTEMPTS, or unset it and AWS_RETRY_MODE to retry "
+                              "until the call's deadline: ThrottlingException: Rate exceeded -- the service "
+                              "throttled the calls: lower the request rate");
+    ecsb_cred_chain_free(&chain);
+
+    setup(&c, &chain, &f, throttled, N(throttled));
+    f.repeat_last = true;
+    ecsb_aws_retry_set_deadline(&c.retry, 250); /* 10 ms per exchange, 62 ms kept for a last try */
+    CHECK_INT_EQ(ecsb_aws_call(&c, &ecsb_aws_ssm, "GetParameter", "{}", NULL, &err), ECSB_ERR_AWS);
+    CHECK(c.last_attempts >= 3);
+    CHECK(f.now_ms - 5000 <= 250);
+    CHECK_CONTAINS(err.message, "at the call's 250 ms deadline: ThrottlingException");
+    ecsb_cred_chain_free(&chain);
+}
+
+/* The default (no AWS_RETRY_MODE, no AWS_MAX_ATTEMPTS): a burst of throttling
+ * far longer than 5 tries is ridden out within the deadline. */
+TEST(default_retries_until_the_deadline)
 {
     static const struct answer s[] = {
         {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"},
         {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"},
+        {500, "Internal Server Error"},
         {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"},
+        {503, "Service Unavailable"},
         {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"},
+        {0, NULL},
         {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"},
-        {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"},
+        {200, "{\"clusters\":[],\"failures\":[]}"},
     };
     struct ecsb_aws_client c;
     struct ecsb_cred_chain chain;
     struct fake f;
     setup(&c, &chain, &f, s, N(s));
+    CHECK_INT_EQ(c.retry.mode, ECSB_RETRY_DEADLINE);
+    CHECK_INT_EQ(c.retry.max_attempts, 0);
+    ecsb_aws_retry_set_deadline(&c.retry, 30000);
     struct ecsb_error err;
-    CHECK_INT_EQ(ecsb_aws_call(&c, &ecsb_aws_ssm, "GetParameter", "{\"Name\":\"/p\"}", NULL, &err), ECSB_ERR_AWS);
-    CHECK_INT_EQ(c.last_attempts, 5);
-    CHECK_STR_EQ(err.message, "SSM GetParameter (us-east-1): ThrottlingException: Rate exceeded -- retries were "
-                              "exhausted while throttled: lower the request rate or raise the retry deadline "
-                              "(gave up after 5 attempts)");
+    CHECK_INT_EQ(ecsb_aws_call(&c, &ecsb_aws_ecs, "DescribeClusters", NULL, NULL, &err), ECSB_OK);
+    CHECK_INT_EQ(c.last_attempts, 9);
+    CHECK(f.now_ms - 5000 < 30000);
     ecsb_cred_chain_free(&chain);
 
+    /* Endless throttling: stops at the deadline, names it and the knob to raise. */
+    setup(&c, &chain, &f, throttled, N(throttled));
+    f.repeat_last = true;
+    ecsb_aws_retry_set_deadline(&c.retry, 30000);
+    ecsb_aws_retry_name_deadline(&c.retry, "timeouts.aws_call");
+    CHECK_INT_EQ(ecsb_aws_call(&c, &ecsb_aws_ecs, "PutAttributes", NULL, NULL, &err), ECSB_ERR_AWS);
+    CHECK(c.last_attempts > 5);
+    CHECK(f.now_ms - 5000 <= 30000);
+    CHECK(f.now_ms - 5000 >= 29000 - 20); /* it used the time it had, not 5 quick tries */
+    char want[160];
+    snprintf(want, sizeof want, "gave up after %d attempts at the 30s deadline (timeouts.aws_call): raise "
+             "timeouts.aws_call: ThrottlingException", c.last_attempts);
+    CHECK_CONTAINS(err.message, want);
+    for (size_t i = 0; i < f.nsleeps; i++)
+        CHECK(f.sleeps[i] <= 20000);
+    ecsb_cred_chain_free(&chain);
+}
+
+TEST(retry_mode_and_max_attempts_from_env)
+{
+    struct ecsb_aws_retry r;
+    char knob[64];
+    struct ecsb_error err;
+    static const char *const standard[] = {"AWS_RETRY_MODE", "standard", NULL};
+    static const char *const legacy_4[] = {"AWS_RETRY_MODE", "legacy", "AWS_MAX_ATTEMPTS", "4", NULL};
+    static const char *const adaptive[] = {"AWS_RETRY_MODE", "adaptive", NULL};
+    static const char *const bad[] = {"AWS_RETRY_MODE", "turbo", NULL};
+    ecsb_aws_retry_defaults(&r);
+    env_table = standard;
+    CHECK_INT_EQ(ecsb_aws_retry_from_env(&r, fake_getenv, knob, sizeof knob, &err), ECSB_OK);
+    CHECK_INT_EQ(r.mode, ECSB_RETRY_STANDARD);
+    CHECK_INT_EQ(r.max_attempts, 3);
+    CHECK_STR_EQ(r.attempts_knob, "AWS_RETRY_MODE=standard");
+    ecsb_aws_retry_defaults(&r);
+    env_table = legacy_4;
+    CHECK_INT_EQ(ecsb_aws_retry_from_env(&r, fake_getenv, knob, sizeof knob, &err), ECSB_OK);
+    CHECK_INT_EQ(r.mode, ECSB_RETRY_LEGACY);
+    CHECK_INT_EQ(r.max_attempts, 4);
+    CHECK_STR_EQ(r.attempts_knob, "AWS_MAX_ATTEMPTS=4");
+    ecsb_aws_retry_defaults(&r);
+    env_table = adaptive;
+    CHECK_INT_EQ(ecsb_aws_retry_from_env(&r, fake_getenv, knob, sizeof knob, &err), ECSB_OK);
+    CHECK_INT_EQ(r.mode, ECSB_RETRY_ADAPTIVE);
+    env_table = bad;
+    CHECK_INT_EQ(ecsb_aws_retry_from_env(&r, fake_getenv, knob, sizeof knob, &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "AWS_RETRY_MODE=turbo is not valid -- use standard, legacy or adaptive");
+}
+
+static uint32_t max_rng(void *ctx) { (void)ctx; return 0xFFFFFFFFu; }
+static uint32_t rng_20000(void *ctx) { (void)ctx; return 20000; }
+
+/* The SDKs' 20 s cap holds however many retries came before. */
+TEST(backoff_is_capped_and_fits_the_deadline)
+{
+    struct ecsb_aws_retry r;
+    ecsb_aws_retry_defaults(&r);
+    long most = 0;
+    for (int retry = 1; retry < 64; retry++) {
+        CHECK(ecsb_aws_backoff_ms(&r, retry, max_rng, NULL) <= 20000);
+        long d = ecsb_aws_backoff_ms(&r, retry, rng_20000, NULL);
+        CHECK(d <= 20000);
+        most = d > most ? d : most;
+    }
+    CHECK_INT_EQ(most, 20000); /* the ceiling reaches the cap and stays there */
+    CHECK(ecsb_aws_backoff_within_ms(&r, 20, 1234, max_rng, NULL) <= 1234);
+}
+
+/* AWS_RETRY_MODE=adaptive: after a throttle the client paces its own tries. */
+TEST(adaptive_mode_paces_after_a_throttle)
+{
+    struct ecsb_aws_rate_limiter l = {0};
+    CHECK_INT_EQ(ecsb_aws_rate_acquire(&l, 1000), 0); /* no limit before any throttle */
+    ecsb_aws_rate_update(&l, true, 1000);
+    long wait = ecsb_aws_rate_acquire(&l, 1000);
+    CHECK(wait > 0 && wait <= 1000); /* an empty bucket at 2 calls/s */
+    CHECK_INT_EQ(ecsb_aws_rate_acquire(&l, 1000 + wait), 0);
+    double before = l.rate;
+    ecsb_aws_rate_update(&l, false, 2000);
+    CHECK(l.rate > before);
+    for (int i = 0; i < 10; i++)
+        ecsb_aws_rate_update(&l, true, 2000);
+    CHECK(l.rate >= 0.5);
+
+    static const char *const env[] = {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secretsecret",
+                                      "AWS_REGION", "us-east-1", "AWS_RETRY_MODE", "adaptive",
+                                      "AWS_MAX_ATTEMPTS", "6", NULL};
+    static const struct answer s[] = {
+        {400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}"},
+        {200, "{}"},
+    };
+    struct ecsb_aws_client c;
+    struct ecsb_cred_chain chain;
+    struct fake f;
+    struct ecsb_error err;
     setup(&c, &chain, &f, s, N(s));
-    c.retry.deadline_ms = 250; /* 10 ms per exchange; pauses of 2, 28, then 310 ms would pass it */
-    c.retry.max_attempts = 10;
-    CHECK_INT_EQ(ecsb_aws_call(&c, &ecsb_aws_ssm, "GetParameter", "{}", NULL, &err), ECSB_ERR_AWS);
-    CHECK(c.last_attempts < 6);
-    CHECK(f.now_ms - 5000 <= 250);
-    CHECK_CONTAINS(err.message, "retry deadline of 250 ms reached");
+    env_table = env;
+    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, NULL, fake_getenv, &err), ECSB_OK);
+    c.send = fake_send, c.send_ctx = &f, c.rng = fixed_rng;
+    c.clock.monotonic_ms = fake_mono, c.clock.wall_time = fake_wall, c.clock.sleep_ms = fake_sleep, c.clock.ctx = &f;
+    CHECK_INT_EQ(ecsb_aws_call(&c, &ecsb_aws_ecs, "ListClusters", NULL, NULL, &err), ECSB_OK);
+    CHECK_INT_EQ(c.last_attempts, 2);
+    CHECK(c.limiter.enabled);
+    CHECK(f.nsleeps >= 2); /* the backoff, then the wait for a token */
     ecsb_cred_chain_free(&chain);
 }
 
@@ -289,6 +430,10 @@ int main(void)
     RUN(request_is_signed_json_1_1);
     RUN(throttling_is_retried_until_success);
     RUN(retries_are_bounded_by_attempts_and_deadline);
+    RUN(default_retries_until_the_deadline);
+    RUN(retry_mode_and_max_attempts_from_env);
+    RUN(backoff_is_capped_and_fits_the_deadline);
+    RUN(adaptive_mode_paces_after_a_throttle);
     RUN(auth_errors_are_one_line_and_never_retried);
     RUN(paging_collects_every_page);
     RUN(missing_region_and_credentials_are_clear);

@@ -1,7 +1,7 @@
 /* client.h: a small AWS JSON 1.1 client: endpoint resolution per region
  * and partition with the SDK-standard AWS_ENDPOINT_URL[_<SERVICE>] overrides,
- * SigV4 signing, retries with full-jitter exponential backoff bounded by both an
- * attempt count and a deadline, and error bodies (JSON or XML) turned into one
+ * SigV4 signing, retries with full-jitter exponential backoff bounded by the
+ * call's deadline (and an attempt count only when the user asks for one), and error bodies (JSON or XML) turned into one
  * operator-readable line. Secrets never appear in any message it produces.
  * The service clients have one header each: ecsb/aws/ecs.h, ecsb/aws/ssm.h. */
 #ifndef ECSB_AWS_CLIENT_H
@@ -44,11 +44,23 @@ enum ecsb_status ecsb_aws_endpoint(const struct ecsb_aws_service *svc, const cha
 
 /* ---- retries ------------------------------------------------------------- */
 
+/* Modes: the default retries until the call's deadline (a boot must not fail on
+ * a burst of throttling); AWS_RETRY_MODE picks the SDKs' count-bounded modes. */
+enum ecsb_aws_retry_mode {
+    ECSB_RETRY_DEADLINE = 0, /* AWS_RETRY_MODE unset: no attempt cap unless AWS_MAX_ATTEMPTS */
+    ECSB_RETRY_STANDARD,     /* "standard": 3 attempts unless AWS_MAX_ATTEMPTS */
+    ECSB_RETRY_LEGACY,       /* "legacy": 5 attempts unless AWS_MAX_ATTEMPTS */
+    ECSB_RETRY_ADAPTIVE,     /* "adaptive": standard + a client-side rate limit after throttles */
+};
+
 struct ecsb_aws_retry {
-    int max_attempts;        /* total tries incl. the first; default 5 (AWS_MAX_ATTEMPTS) */
+    enum ecsb_aws_retry_mode mode;
+    int max_attempts;        /* total tries incl. the first; 0 = until the deadline (default) */
+    const char *attempts_knob; /* what set max_attempts ("AWS_MAX_ATTEMPTS=3"), for messages */
     long base_ms;            /* default 100 */
-    long cap_ms;             /* largest single backoff; default 20000 */
+    long cap_ms;             /* largest single backoff; default 20000 (the SDKs' cap) */
     long deadline_ms;        /* whole call incl. backoff; default 60000 */
+    const char *deadline_knob; /* what sets deadline_ms ("timeouts.aws_call"), NULL = unnamed */
     long per_try_timeout_ms; /* one HTTP exchange; default 15000 */
 };
 
@@ -56,9 +68,31 @@ void ecsb_aws_retry_defaults(struct ecsb_aws_retry *r);
 /* Bounds a whole call (tries and backoff) by ms, and one try by at most that:
  * timeouts.aws_call. */
 void ecsb_aws_retry_set_deadline(struct ecsb_aws_retry *r, long ms);
+/* Names the setting that bounds the deadline, for "raise <knob>" in messages
+ * (a static string; NULL = unnamed). */
+void ecsb_aws_retry_name_deadline(struct ecsb_aws_retry *r, const char *knob);
+/* AWS_RETRY_MODE and AWS_MAX_ATTEMPTS from env. knob_buf keeps the text that
+ * messages quote (at least 48 bytes, lives as long as r). */
+enum ecsb_status ecsb_aws_retry_from_env(struct ecsb_aws_retry *r, ecsb_getenv_fn env, char *knob_buf,
+                                         size_t knob_cap, struct ecsb_error *err);
 /* Full jitter: uniform in [0, min(cap, base * 2^(retry-1))], retry = 1 for the
  * pause after the first failed try. rng returns uniform 32-bit values. */
 long ecsb_aws_backoff_ms(const struct ecsb_aws_retry *r, int retry, uint32_t (*rng)(void *ctx), void *ctx);
+/* The same draw with the ceiling also cut to limit_ms (what is left of the deadline). */
+long ecsb_aws_backoff_within_ms(const struct ecsb_aws_retry *r, int retry, long limit_ms, uint32_t (*rng)(void *ctx),
+                                void *ctx);
+
+/* Adaptive mode: a client-side token bucket that only starts limiting after the
+ * first throttle (the SDKs' design, with a simpler rate update: halve on a
+ * throttle, +0.5/s per success). Rates in calls per second. */
+struct ecsb_aws_rate_limiter {
+    bool enabled;              /* set by the first throttle */
+    double rate, tokens, max_tokens;
+    long long last_ms;
+};
+/* ms to wait before the next try (0 = go); takes a token when it returns 0. */
+long ecsb_aws_rate_acquire(struct ecsb_aws_rate_limiter *l, long long now_ms);
+void ecsb_aws_rate_update(struct ecsb_aws_rate_limiter *l, bool throttled, long long now_ms);
 
 /* ---- errors -------------------------------------------------------------- */
 
@@ -105,10 +139,12 @@ struct ecsb_aws_client {
     void *rng_ctx;
     uint64_t rng_state;
     int last_attempts;                 /* tries the last call made */
+    char attempts_knob[64];            /* backs retry.attempts_knob */
+    struct ecsb_aws_rate_limiter limiter; /* adaptive mode only */
 };
 
 /* Region from the argument, else AWS_REGION, else AWS_DEFAULT_REGION; retry
- * defaults with AWS_MAX_ATTEMPTS honoured. Fails when no valid region is known. */
+ * defaults with AWS_RETRY_MODE and AWS_MAX_ATTEMPTS honoured. Fails when no valid region is known. */
 enum ecsb_status ecsb_aws_client_init(struct ecsb_aws_client *c, struct ecsb_http *http, struct ecsb_cred_chain *creds,
                                       const char *region, ecsb_getenv_fn env, struct ecsb_error *err);
 
