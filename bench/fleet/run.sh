@@ -67,7 +67,9 @@ start_fleet() {
   # then one bootstrapper would read the other host's agent. Re-pick duplicates.
   local -A used=()
   for ((i = 1; i <= n; i++)); do
-    ls_host "$F/h$i" >/dev/null 2>&1
+    # The baked INI lets user data steer the agent's ECS endpoint (docs/security.md): the
+    # simulated AMI owner routes each host's agent through its own proxy listener.
+    ls_host "$F/h$i" $'[trust]\nallow_from_userdata = environment.AWS_ENDPOINT_URL_ECS' >/dev/null 2>&1
     port=$(cat "$F/h$i/introspection.port")
     while [ -n "${used[$port]:-}" ]; do port=$(ls_free_port); done
     used[$port]=1
