@@ -663,6 +663,31 @@ static enum ecsb_status check_json_array(struct reader *r, const struct param *p
     return ECSB_OK;
 }
 
+/* A value the agent would start with anyway (-LoggingDrivers '[json-file, awslogs]')
+ * goes on to the config, which repairs it or passes it through with a warning
+ * (docs/configuration.md); only values that stop the agent are refused here. */
+static const char *tolerant_var(const struct param *p)
+{
+    struct ecsb_config_key_info k;
+    int index = ecsb_config_key_index(p->section, p->key);
+    bool ok = index >= 0 && ecsb_config_key((size_t)index, &k) && k.agent_var[0] &&
+              ecsb_env_value_tolerated(k.agent_var);
+    return ok ? k.agent_var : NULL;
+}
+
+/* Initialize-ECSAgent wrote the parameter's text into the agent variable as it was:
+ * what cannot be repaired goes there verbatim (environment.*), as it did. */
+static void add_tolerated(struct reader *r, const struct param *p, const char *var, const char *value, int line,
+                          int col)
+{
+    char *fixed = ecsb_repair_bare_list(value);
+    if (fixed)
+        ecsb_settings_add(r->out, p->section, p->key, value, line, col);
+    else
+        ecsb_settings_add(r->out, "environment", var, value, line, col);
+    free(fixed);
+}
+
 /* One parameter at toks[*i]; advances *i past it and its value. */
 static enum ecsb_status init_param(struct reader *r, const struct tok *toks, size_t n, size_t *i)
 {
@@ -708,11 +733,18 @@ static enum ecsb_status init_param(struct reader *r, const struct tok *toks, siz
     }
     if (!value)
         return fail_at(r, pt, "-%s needs a value; write e.g. -%s 'value'", p->name, p->name);
-    if (p->kind == P_JSON_ARRAY && (st = check_json_array(r, p, vt ? vt : pt, value)) != ECSB_OK)
+    const char *var = p->kind == P_JSON_ARRAY ? tolerant_var(p) : NULL;
+    char why[300];
+    const char *forms;
+    bool tolerated = var && !ecsb_env_value_valid(var, value, why, sizeof why, &forms);
+    if (p->kind == P_JSON_ARRAY && !tolerated && (st = check_json_array(r, p, vt ? vt : pt, value)) != ECSB_OK)
         return st;
     if (ecsb_settings_find(r->out, p->section, p->key))
         warn_at(r, pt, "-%s is given more than once; the last one is used", p->name);
-    ecsb_settings_add(r->out, p->section, p->key, value, line, col);
+    if (tolerated)
+        add_tolerated(r, p, var, value, line, col);
+    else
+        ecsb_settings_add(r->out, p->section, p->key, value, line, col);
     return ECSB_OK;
 }
 
