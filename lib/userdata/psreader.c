@@ -202,7 +202,28 @@ static enum ecsb_status lex_double(struct lexer *lx)
     return ECSB_OK;
 }
 
-/* @' ... '@ and @" ... "@: the closing mark must start a line. Kept literally. */
+/* The body of @" ... "@ as PowerShell makes it: backtick escapes apply and '$' expands
+ * (as in "..."); quotes inside are literal, doubled or not. */
+static void push_expandable_here(struct lexer *lx, size_t body, size_t end, int line, int col, size_t start)
+{
+    struct ecsb_buf b = ECSB_BUF_INIT, live = ECSB_BUF_INIT;
+    for (size_t i = body; i < end; i++) {
+        int c = (unsigned char)lx->s[i];
+        if (c == '`' && i + 1 < end)
+            c = backtick_escape((unsigned char)lx->s[++i]);
+        else if (c == '$')
+            mark_live(&live, b.len);
+        ecsb_buf_putc(&b, (char)c);
+    }
+    while (live.len && live.len < b.len)
+        ecsb_buf_putc(&live, 0);
+    push(lx, T_STRING, ecsb_buf_detach(&b), line, col, start);
+    if (live.len)
+        lx->toks[lx->n - 1].live = ecsb_buf_detach(&live);
+    ecsb_buf_free(&live);
+}
+
+/* @' ... '@ (literal) and @" ... "@ (expandable): the closing mark must start a line. */
 static enum ecsb_status lex_here(struct lexer *lx)
 {
     int line = lx->line, col = lx->col;
@@ -227,7 +248,10 @@ static enum ecsb_status lex_here(struct lexer *lx)
                 end--;
             advance(lx);
             advance(lx);
-            push(lx, T_STRING, ecsb_xstrndup(lx->s + body, end > body ? end - body : 0), line, col, start);
+            if (q == '"')
+                push_expandable_here(lx, body, end > body ? end : body, line, col, start);
+            else
+                push(lx, T_STRING, ecsb_xstrndup(lx->s + body, end > body ? end - body : 0), line, col, start);
             return ECSB_OK;
         }
         advance(lx);

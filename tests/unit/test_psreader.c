@@ -346,6 +346,30 @@ TEST(logging_drivers_the_agent_tolerates_are_not_refused)
     }
 }
 
+/* @"..."@ expands like "..." (backticks, variables); @'...'@ keeps its text. */
+TEST(here_strings_expand_like_their_quotes)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("$c = 'prod'\n"
+                       "$m = @\"\n$c-`$x \"q\"\n\"@\n"
+                       "$l = @'\n$c-x\n'@\n"
+                       "[Environment]::SetEnvironmentVariable(\"ECS_A\", $m, [System.EnvironmentVariableTarget]::Machine)\n"
+                       "[Environment]::SetEnvironmentVariable(\"ECS_B\", $l, 'Machine')\n"
+                       "[Environment]::SetEnvironmentVariable(\"ECS_ENABLE_CONTAINER_METADATA\", @\"\n$TRUE\n\"@, "
+                       "[EnvironmentVariableTarget]::Machine)\n",
+                       &s, &err),
+                 ECSB_OK);
+    CHECK_STR_EQ(val(&s, "environment", "ECS_A"), "prod-$x \"q\"");
+    CHECK_STR_EQ(val(&s, "environment", "ECS_B"), "$c-x");
+    CHECK_STR_EQ(val(&s, "environment", "ECS_ENABLE_CONTAINER_METADATA"), "True");
+    ecsb_settings_free(&s);
+    CHECK_INT_EQ(parse("$m = @\"\n$env:COMPUTERNAME\n\"@\nInitialize-ECSAgent -Cluster $m\n", &s, &err),
+                 ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "ud.ps1:4:30: $m is not assigned a literal value"); /* only the script knows it */
+    ecsb_settings_free(&s);
+}
+
 int main(void)
 {
     RUN(stray_bytes_always_make_progress);
@@ -363,5 +387,6 @@ int main(void)
         RUN(double_quoted_variables_expand_as_powershell_does);
     RUN(curly_quotes_are_quotes);
     RUN(logging_drivers_the_agent_tolerates_are_not_refused);
+    RUN(here_strings_expand_like_their_quotes);
     return check_summary();
 }
