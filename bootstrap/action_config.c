@@ -56,8 +56,10 @@ enum ecsb_status run_action_config(struct run_ctx *ctx, enum ecsb_phase_result *
     ecsb_report_set(&ctx->report.os_family, p->os_family);
     for (size_t i = 0; i < p->preload.count; i++)
         ecsb_report_add_image(&ctx->report, p->preload.items[i]);
-    for (size_t i = 0; i < p->n_warnings; i++)
+    for (size_t i = 0; i < p->n_warnings; i++) {
         ecsb_log(&ctx->log, ECSB_LOG_WARN, "%s", p->warnings[i]);
+        ecsb_report_add_warning(&ctx->report, p->warnings[i]);
+    }
     for (size_t i = 0; i < p->n_ignored; i++)
         ecsb_log(&ctx->log, ECSB_LOG_INFO, "user data line %d not acted on (%s): %s", p->ignored[i].line,
                  p->ignored[i].reason, p->ignored[i].text);

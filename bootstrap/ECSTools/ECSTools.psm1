@@ -30,7 +30,12 @@ function Initialize-ECSAgent {
     if ($PSBoundParameters.ContainsKey('Cluster'))          { $arguments += '--set', "cluster.name=$Cluster" }
     if ($PSBoundParameters.ContainsKey('AWSDefaultRegion')) { $arguments += '--set', "cluster.region=$AWSDefaultRegion" }
     if ($PSBoundParameters.ContainsKey('Version'))          { $arguments += '--set', "agent.version=$Version" }
-    if ($PSBoundParameters.ContainsKey('LoggingDrivers'))   { $arguments += '--set', "agent.logging_drivers=$LoggingDrivers" }
+    # Initialize-ECSAgent wrote -LoggingDrivers into the agent's variable as it was, and the
+    # agent starts on malformed text with its default drivers: ecs-bootstrap reads it the same
+    # way ('[json-file, awslogs]' becomes JSON, other text passes through, with a warning).
+    if ($PSBoundParameters.ContainsKey('LoggingDrivers')) {
+        $arguments += '--set', "environment.ECS_AVAILABLE_LOGGING_DRIVERS=$LoggingDrivers"
+    }
     if ($PSBoundParameters.ContainsKey('AwsvpcAdditionalLocalRoutes')) {
         $arguments += '--set', "agent.awsvpc_additional_local_routes=$AwsvpcAdditionalLocalRoutes"
     }

@@ -484,12 +484,73 @@ static void set_origin(struct ecsb_config *c, size_t index, const char *raw, cha
     o->is_set = is_set;
 }
 
+static void map_put(struct ecsb_config_map *m, const char *key, const char *value, char *source, bool fold_case);
+static char *upper_dup(const char *s);
+
+/* The rule for values the agent tolerates (docs/configuration.md, "Values the agent
+ * tolerates"): the boot goes on. A bracketed list of bare names is written as the JSON
+ * its writer meant; anything else is passed through verbatim, and either way the plan,
+ * the run log and the report carry a warning. bad_forms is NULL for a valid value. */
+static void env_put_tolerant(struct ecsb_config *c, const char *key, const char *value, const char *place,
+                             char *source, const char *bad_forms)
+{
+    char *name = upper_dup(key);
+    char *fixed = bad_forms ? ecsb_repair_bare_list(value) : NULL;
+    char why[300] = "";
+    const char *forms = NULL;
+    if (fixed && !ecsb_env_value_valid(name, fixed, why, sizeof why, &forms)) {
+        free(fixed); /* the repaired text would still be refused: keep what was written */
+        fixed = NULL;
+    }
+    const char *shown = ecsb_env_is_secret(name) ? "<redacted>" : value;
+    if (fixed)
+        warn(c, "%s: %s = '%.200s' is not valid JSON; written as %s (the agent would ignore the value and use its "
+                "default)", place, name, shown, fixed);
+    else if (bad_forms)
+        warn(c, "%s: %s = '%.200s' is not a value the agent accepts (%s); passed through as written: the agent "
+                "logs a warning and uses its default", place, name, shown, bad_forms);
+    map_put(&c->environment, name, fixed ? fixed : value, source, true);
+    free(fixed);
+    free(name);
+}
+
+/* A typed key whose value we refuse but the agent, reading its variable, would start
+ * with (it warns and uses its default). A value the agent parses (valid JSON naming an
+ * unknown logging driver) stops the agent, so it stays an error here too. */
+static bool agent_tolerates(const struct key_def *d, const char *value)
+{
+    char why[300];
+    const char *forms;
+    return d->agent_var[0] && ecsb_env_value_tolerated(d->agent_var) &&
+           !ecsb_env_value_valid(d->agent_var, value, why, sizeof why, &forms);
+}
+
+/* Our own keys keep their strict syntax (the error names the fix); only an unambiguous
+ * slip in the agent's syntax, a bracketed list of bare names, is written as the JSON
+ * its writer meant, with a warning. Takes source on success. */
+static bool set_repaired(struct ecsb_config *c, size_t index, const char *value, const char *place, char *source)
+{
+    const struct key_def *d = &schema[index];
+    char why[300] = "";
+    char *fixed = ecsb_repair_bare_list(value);
+    bool ok = fixed && set_typed(c, d, fixed, why, sizeof why);
+    if (ok) {
+        warn(c, "%s: %s.%s = '%.200s' is not valid JSON; written as %s (the agent would ignore the value and use "
+                "its default)", place, d->section, d->key, value, fixed);
+        set_origin(c, index, fixed, source, true);
+    }
+    free(fixed);
+    return ok;
+}
+
 static enum ecsb_status set_fixed(struct ecsb_config *c, size_t index, const char *value, const char *place,
                                   char *source, struct ecsb_error *err)
 {
     const struct key_def *d = &schema[index];
     char why[300] = "";
     if (!set_typed(c, d, value, why, sizeof why)) {
+        if (agent_tolerates(d, value) && set_repaired(c, index, value, place, source))
+            return ECSB_OK;
         free(source);
         return ecsb_error_set(err, ECSB_ERR_INVALID, "%s: %s.%s = '%.200s' is not accepted%s%s; accepted: %s", place,
                               d->section, d->key, value, *why ? ": " : "", why, ktypes[d->type].forms);
@@ -566,14 +627,13 @@ static enum ecsb_status set_map(struct ecsb_config *c, const char *section, cons
                                 "%s: environment.%.128s is not a variable the agent reads; accepted: ECS_* and AWS_* "
                                 "names (letters, digits, '_'), HTTP_PROXY, HTTPS_PROXY, NO_PROXY",
                                 place, key);
-        else if (!ecsb_env_value_valid(key, value, why, sizeof why, &forms))
+        else if (ecsb_env_value_valid(key, value, why, sizeof why, &forms))
+            env_put_tolerant(c, key, value, place, source, NULL);
+        else if (ecsb_env_value_tolerated(key))
+            env_put_tolerant(c, key, value, place, source, forms);
+        else
             st = ecsb_error_set(err, ECSB_ERR_INVALID, "%s: environment.%s = '%.200s' is %s; accepted: %s", place,
                                 key, ecsb_env_is_secret(key) ? "<redacted>" : value, why, forms);
-        else {
-            char *name = upper_dup(key);
-            map_put(&c->environment, name, value, source, true);
-            free(name);
-        }
     }
     if (st)
         free(source);

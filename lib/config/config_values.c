@@ -653,6 +653,60 @@ static bool env_kind_of(const char *name, enum env_kind *kind)
     return false;
 }
 
+/* How the agent treats a value it cannot parse (aws/amazon-ecs-agent agent/config):
+ * true where it logs a warning and starts with its default, false where the config
+ * error stops it (ECS_INSTANCE_ATTRIBUTES, ECS_CONTAINER_INSTANCE_TAGS,
+ * ECS_AWSVPC_ADDITIONAL_LOCAL_ROUTES) or registration cannot succeed (cluster, region). */
+static const bool env_tolerated[] = {
+    [ENV_BOOL] = true,       [ENV_DURATION] = true, [ENV_STR_ARRAY] = true, [ENV_CIDR_ARRAY] = false,
+    [ENV_PORT_ARRAY] = true, [ENV_STR_OBJECT] = false, [ENV_PULL] = true,    [ENV_LOGLEVEL] = true,
+    [ENV_UINT] = true,       [ENV_CLUSTER] = false, [ENV_REGION] = false,
+};
+
+bool ecsb_env_value_tolerated(const char *name)
+{
+    enum env_kind kind;
+    return env_kind_of(name, &kind) && env_tolerated[kind];
+}
+
+static bool bare_name_char(int c)
+{
+    return is_alpha(c) || is_digit(c) || c == '-' || c == '_' || c == '.';
+}
+
+char *ecsb_repair_bare_list(const char *value)
+{
+    const char *p = value, *end = value + strlen(value);
+    while (ecsb_is_space((unsigned char)*p))
+        p++;
+    while (end > p && ecsb_is_space((unsigned char)end[-1]))
+        end--;
+    if (end - p < 2 || *p != '[' || end[-1] != ']')
+        return NULL;
+    struct ecsb_buf b = ECSB_BUF_INIT;
+    ecsb_buf_putc(&b, '[');
+    size_t items = 0;
+    for (p++, end--; p <= end;) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        const char *stop = comma ? comma : end, *s = p, *e = stop;
+        while (s < e && ecsb_is_space((unsigned char)*s))
+            s++;
+        while (e > s && ecsb_is_space((unsigned char)e[-1]))
+            e--;
+        bool ok = e > s;
+        for (const char *q = s; ok && q < e; q++)
+            ok = bare_name_char((unsigned char)*q);
+        if (!ok) { /* an empty item, a quote, a nested bracket: the intent is not clear */
+            ecsb_buf_free(&b);
+            return NULL;
+        }
+        ecsb_buf_printf(&b, "%s\"%.*s\"", items++ ? "," : "", (int)(e - s), s);
+        p = stop + 1;
+    }
+    ecsb_buf_putc(&b, ']');
+    return ecsb_buf_detach(&b);
+}
+
 bool ecsb_env_value_valid(const char *name, const char *value, char *why, size_t why_cap, const char **forms)
 {
     enum env_kind kind;

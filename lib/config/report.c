@@ -56,6 +56,11 @@ void ecsb_report_add_error(struct ecsb_report *r, const char *message)
     add_item(r->errors, &r->n_errors, message);
 }
 
+void ecsb_report_add_warning(struct ecsb_report *r, const char *message)
+{
+    add_item(r->warnings, &r->n_warnings, message);
+}
+
 /* Every string the report writes goes through the masker before JSON escaping. */
 static void put_masked(struct ecsb_json_writer *w, const struct ecsb_masker *m, const char *s)
 {
@@ -107,6 +112,7 @@ void ecsb_report_to_json(const struct ecsb_report *r, struct ecsb_buf *out)
     }
     ecsb_jw_array_end(&w);
     write_strings(&w, r->masker, "errors", r->errors, r->n_errors);
+    write_strings(&w, r->masker, "warnings", r->warnings, r->n_warnings);
     ecsb_jw_object_end(&w);
     ecsb_buf_putc(out, '\n');
 }
@@ -149,6 +155,7 @@ enum ecsb_status ecsb_report_from_json(const char *text, size_t len, struct ecsb
     read_string(root, "os_family", &r->os_family);
     read_strings(root, "images", r->images, &r->n_images);
     read_strings(root, "errors", r->errors, &r->n_errors);
+    read_strings(root, "warnings", r->warnings, &r->n_warnings);
     const struct ecsb_json *phases = ecsb_json_get(root, "phases");
     for (size_t i = 0; phases && phases->type == ECSB_JSON_ARRAY && i < phases->count; i++) {
         const struct ecsb_json *p = phases->items[i];
@@ -179,6 +186,8 @@ void ecsb_report_to_text(const struct ecsb_report *r, struct ecsb_buf *out)
     }
     for (size_t i = 0; i < r->n_errors; i++)
         ecsb_buf_printf(out, "error:       %s\n", r->errors[i]);
+    for (size_t i = 0; i < r->n_warnings; i++)
+        ecsb_buf_printf(out, "warning:     %s\n", r->warnings[i]);
     ecsb_masker_apply_buf(r->masker, out); /* a status file from an older version may hold secrets */
 }
 
@@ -196,5 +205,7 @@ void ecsb_report_free(struct ecsb_report *r)
         free(r->images[i]);
     for (size_t i = 0; i < r->n_errors; i++)
         free(r->errors[i]);
+    for (size_t i = 0; i < r->n_warnings; i++)
+        free(r->warnings[i]);
     memset(r, 0, sizeof *r);
 }

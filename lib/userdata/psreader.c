@@ -202,7 +202,28 @@ static enum ecsb_status lex_double(struct lexer *lx)
     return ECSB_OK;
 }
 
-/* @' ... '@ and @" ... "@: the closing mark must start a line. Kept literally. */
+/* The body of @" ... "@ as PowerShell makes it: backtick escapes apply and '$' expands
+ * (as in "..."); quotes inside are literal, doubled or not. */
+static void push_expandable_here(struct lexer *lx, size_t body, size_t end, int line, int col, size_t start)
+{
+    struct ecsb_buf b = ECSB_BUF_INIT, live = ECSB_BUF_INIT;
+    for (size_t i = body; i < end; i++) {
+        int c = (unsigned char)lx->s[i];
+        if (c == '`' && i + 1 < end)
+            c = backtick_escape((unsigned char)lx->s[++i]);
+        else if (c == '$')
+            mark_live(&live, b.len);
+        ecsb_buf_putc(&b, (char)c);
+    }
+    while (live.len && live.len < b.len)
+        ecsb_buf_putc(&live, 0);
+    push(lx, T_STRING, ecsb_buf_detach(&b), line, col, start);
+    if (live.len)
+        lx->toks[lx->n - 1].live = ecsb_buf_detach(&live);
+    ecsb_buf_free(&live);
+}
+
+/* @' ... '@ (literal) and @" ... "@ (expandable): the closing mark must start a line. */
 static enum ecsb_status lex_here(struct lexer *lx)
 {
     int line = lx->line, col = lx->col;
@@ -227,7 +248,10 @@ static enum ecsb_status lex_here(struct lexer *lx)
                 end--;
             advance(lx);
             advance(lx);
-            push(lx, T_STRING, ecsb_xstrndup(lx->s + body, end > body ? end - body : 0), line, col, start);
+            if (q == '"')
+                push_expandable_here(lx, body, end > body ? end : body, line, col, start);
+            else
+                push(lx, T_STRING, ecsb_xstrndup(lx->s + body, end > body ? end - body : 0), line, col, start);
             return ECSB_OK;
         }
         advance(lx);
@@ -663,6 +687,31 @@ static enum ecsb_status check_json_array(struct reader *r, const struct param *p
     return ECSB_OK;
 }
 
+/* A value the agent would start with anyway (-LoggingDrivers '[json-file, awslogs]')
+ * goes on to the config, which repairs it or passes it through with a warning
+ * (docs/configuration.md); only values that stop the agent are refused here. */
+static const char *tolerant_var(const struct param *p)
+{
+    struct ecsb_config_key_info k;
+    int index = ecsb_config_key_index(p->section, p->key);
+    bool ok = index >= 0 && ecsb_config_key((size_t)index, &k) && k.agent_var[0] &&
+              ecsb_env_value_tolerated(k.agent_var);
+    return ok ? k.agent_var : NULL;
+}
+
+/* Initialize-ECSAgent wrote the parameter's text into the agent variable as it was:
+ * what cannot be repaired goes there verbatim (environment.*), as it did. */
+static void add_tolerated(struct reader *r, const struct param *p, const char *var, const char *value, int line,
+                          int col)
+{
+    char *fixed = ecsb_repair_bare_list(value);
+    if (fixed)
+        ecsb_settings_add(r->out, p->section, p->key, value, line, col);
+    else
+        ecsb_settings_add(r->out, "environment", var, value, line, col);
+    free(fixed);
+}
+
 /* One parameter at toks[*i]; advances *i past it and its value. */
 static enum ecsb_status init_param(struct reader *r, const struct tok *toks, size_t n, size_t *i)
 {
@@ -708,11 +757,18 @@ static enum ecsb_status init_param(struct reader *r, const struct tok *toks, siz
     }
     if (!value)
         return fail_at(r, pt, "-%s needs a value; write e.g. -%s 'value'", p->name, p->name);
-    if (p->kind == P_JSON_ARRAY && (st = check_json_array(r, p, vt ? vt : pt, value)) != ECSB_OK)
+    const char *var = p->kind == P_JSON_ARRAY ? tolerant_var(p) : NULL;
+    char why[300];
+    const char *forms;
+    bool tolerated = var && !ecsb_env_value_valid(var, value, why, sizeof why, &forms);
+    if (p->kind == P_JSON_ARRAY && !tolerated && (st = check_json_array(r, p, vt ? vt : pt, value)) != ECSB_OK)
         return st;
     if (ecsb_settings_find(r->out, p->section, p->key))
         warn_at(r, pt, "-%s is given more than once; the last one is used", p->name);
-    ecsb_settings_add(r->out, p->section, p->key, value, line, col);
+    if (tolerated)
+        add_tolerated(r, p, var, value, line, col);
+    else
+        ecsb_settings_add(r->out, p->section, p->key, value, line, col);
     return ECSB_OK;
 }
 

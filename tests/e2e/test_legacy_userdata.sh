@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Legacy PowerShell user data (Import-Module ECSTools; Initialize-ECSAgent ...) from IMDS:
 # drop-in compatible. The AMI's baked config carries the custom attributes; the simulated
-# host is Windows Server 2019 with the desktop experience (17763, "Server").
+# host is Windows Server 2019 with the desktop experience (17763, "Server"). Written as
+# people write it (issue 14): "$TRUE" in double quotes, a curly-quoted line, and
+# -LoggingDrivers without inner quotes, which the agent tolerates: the instance joins, the
+# JSON meant is written, and the warning is in the run log and the status report.
 . "$(dirname "$0")/lib.sh"
 
 UD=$(mktemp)
@@ -15,7 +18,7 @@ Add-MpPreference -ExclusionPath “C:\ProgramData\docker"
 Import-Module ECSTools
 Initialize-ECSAgent –Cluster "e2e-legacy" `
   -EnableTaskIAMRole `
-  -LoggingDrivers '["json-file","awslogs"]'
+  -LoggingDrivers '[json-file, awslogs]'
 </powershell>
 <persist>true</persist>
 PS
@@ -38,6 +41,11 @@ check_eq "moto: custom attribute from the baked config team=payments" "$(attr "$
 check "env file: -EnableTaskIAMRole gives ECS_ENABLE_TASK_IAM_ROLE=true" grep -qx 'ECS_ENABLE_TASK_IAM_ROLE=true' "$H/ecs.config"
 check "env file: -LoggingDrivers gives ECS_AVAILABLE_LOGGING_DRIVERS" \
   grep -qx 'ECS_AVAILABLE_LOGGING_DRIVERS=\["json-file","awslogs"\]' "$H/ecs.config"
+check "run log: the repaired -LoggingDrivers is a warning naming its line" \
+  grep -q "WARN\].*:10:[0-9]*: agent.logging_drivers = '\[json-file, awslogs\]' is not valid JSON; written as" "$OUT"
+check "log file: the same warning" grep -q "agent.logging_drivers = '\[json-file, awslogs\]'" "$H/log/ecs-bootstrap.log"
+check_eq "status file: the warning is in the report" \
+  "$(jq '[.warnings[] | select(test("agent.logging_drivers = .{2}json-file, awslogs.{2} is not valid JSON"))] | length' "$H/status.json")" 1
 check "env file: Machine-scope SetEnvironmentVariable kept (ECS_CONTAINER_START_TIMEOUT=15m)" \
   grep -qx 'ECS_CONTAINER_START_TIMEOUT=15m' "$H/ecs.config"
 check "env file: [System.EnvironmentVariableTarget]::Machine form kept (ECS_IMAGE_PULL_BEHAVIOR)" \

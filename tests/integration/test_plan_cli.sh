@@ -166,6 +166,56 @@ expect "50 MB file: peak RSS under 20 MB" 1 "$(( $(cat "$tmp/rss" | tail -n 1) <
 run_rc migrate-userdata - <"$tmp/big"
 expect "migrate-userdata - refuses 50 MB on stdin" 3 "$rc"
 
+# --- legacy user data as people write it (issue 14) --------------------------------
+# "$TRUE" in double quotes, a curly-quoted line, -LoggingDrivers without inner quotes,
+# a value the agent tolerates, a <script> block: the plan succeeds and says what it did.
+cat >"$tmp/legacy.txt" <<'UD'
+<powershell>
+$cluster = "windows-prod"
+[Environment]::SetEnvironmentVariable("ECS_ENABLE_CONTAINER_METADATA", "$TRUE", "Machine")
+Add-MpPreference -ExclusionPath “C:\ProgramData\docker"
+[Environment]::SetEnvironmentVariable(“ECS_IMAGE_PULL_TIMEOUT”, ‘2 hours’, [System.EnvironmentVariableTarget]::Machine)
+Import-Module ECSTools
+Initialize-ECSAgent –Cluster "$cluster" -EnableTaskIAMRole -LoggingDrivers '[json-file, awslogs]'
+</powershell>
+<script>
+echo done
+</script>
+UD
+sed 's|"\$cluster"|"windows-$("x")"|' "$tmp/legacy.txt" >"$tmp/subexpr.txt"
+run_rc plan --json --userdata "$tmp/subexpr.txt" "${HOST[@]}"
+expect "legacy: \$(...) in a double-quoted value exits 3" 3 "$rc"
+grep -q 'subexpression \$(...)' "$tmp/err" && ok || bad "legacy: the error names the subexpression: $(cat "$tmp/err")"
+run_rc plan --json --userdata "$tmp/legacy.txt" "${HOST[@]}"
+expect "legacy as written: plan exits 0" 0 "$rc"
+expect "legacy: ECS_CLUSTER from \"\$cluster\"" windows-prod "$(jqv .agent_environment.ECS_CLUSTER)"
+expect "legacy: \"\$TRUE\" is True" True "$(jqv .agent_environment.ECS_ENABLE_CONTAINER_METADATA)"
+expect "legacy: [json-file, awslogs] written as JSON" '["json-file","awslogs"]' \
+  "$(jqv .agent_environment.ECS_AVAILABLE_LOGGING_DRIVERS)"
+expect "legacy: a tolerated bad duration passes through" '2 hours' "$(jqv .agent_environment.ECS_IMAGE_PULL_TIMEOUT)"
+expect "legacy: warning for the repaired list" 1 \
+  "$(jqv '[.warnings[] | select(test("agent.logging_drivers = .\\[json-file, awslogs\\]. is not valid JSON; written as"))] | length')"
+expect "legacy: warning for the passed-through duration" 1 \
+  "$(jqv '[.warnings[] | select(test("ECS_IMAGE_PULL_TIMEOUT = .2 hours.*passed through as written"))] | length')"
+expect "legacy: the curly-quoted line is left for PowerShell" 1 \
+  "$(jqv '[.ignored[] | select(.line == 4 and (.reason | test("PowerShell")))] | length')"
+expect "legacy: the <script> line is left for cmd" 1 "$(jqv '[.ignored[] | select(.reason | test("cmd"))] | length')"
+run_rc plan --userdata "$tmp/legacy.txt" "${HOST[@]}"
+expect "legacy: plan text exits 0" 0 "$rc"
+grep -q "written as \[\"json-file\",\"awslogs\"\]" "$tmp/out" && ok || bad "legacy: plan text shows the warning"
+# The agent refuses to start on bad attributes: still exit 3, naming the place.
+sed 's|^Import-Module ECSTools$|[Environment]::SetEnvironmentVariable("ECS_INSTANCE_ATTRIBUTES", "{team:x}", "Machine")|' \
+  "$tmp/legacy.txt" >"$tmp/attrs.txt"
+run_rc plan --json --userdata "$tmp/attrs.txt" "${HOST[@]}"
+expect "legacy: bad ECS_INSTANCE_ATTRIBUTES exits 3" 3 "$rc"
+grep -q ":6:.*ECS_INSTANCE_ATTRIBUTES.*refuses to start" "$tmp/err" && ok || bad "legacy attrs: $(cat "$tmp/err")"
+# INI keeps its own strict syntax; environment.* follows the agent's.
+run_rc plan --json "${HOST[@]}" --set agent.task_iam_role=maybe
+expect "--set agent.task_iam_role=maybe exits 3" 3 "$rc"
+run_rc plan --json "${HOST[@]}" --set environment.ECS_ENABLE_TASK_IAM_ROLE=maybe
+expect "--set environment.ECS_ENABLE_TASK_IAM_ROLE=maybe exits 0" 0 "$rc"
+expect "the agent's default wins: value passed through" maybe "$(jqv .agent_environment.ECS_ENABLE_TASK_IAM_ROLE)"
+
 # --- every user-data example ------------------------------------------------------
 for f in userdata/examples/*; do
   [ -f "$f" ] || continue

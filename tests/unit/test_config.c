@@ -314,31 +314,114 @@ TEST(environment_pass_through_validated_where_known)
     CHECK_INT_EQ(set1(&c, "environment", "HTTP_PROXY", "http://proxy:3128", &err), ECSB_OK);
     CHECK_INT_EQ(set1(&c, "environment", "PATH", "C:\\x", &err), ECSB_ERR_INVALID);
     CHECK_CONTAINS(err.message, "baked.ini:7:12: environment.PATH is not a variable the agent reads");
-    CHECK_INT_EQ(set1(&c, "environment", "ECS_ENABLE_TASK_ENI", "yes", &err), ECSB_ERR_INVALID);
-    CHECK_CONTAINS(err.message, "environment.ECS_ENABLE_TASK_ENI = 'yes'");
-    CHECK_CONTAINS(err.message, "Go ParseBool");
     CHECK_INT_EQ(set1(&c, "environment", "ECS_ENABLE_TASK_ENI", "True", &err), ECSB_OK);
-    CHECK_INT_EQ(set1(&c, "environment", "ECS_IMAGE_PULL_TIMEOUT", "2 hours", &err), ECSB_ERR_INVALID);
-    CHECK_CONTAINS(err.message, "a Go duration");
-    CHECK_INT_EQ(set1(&c, "environment", "ECS_AVAILABLE_LOGGING_DRIVERS", "[\"json-file\",", &err),
-                 ECSB_ERR_INVALID);
-    CHECK_CONTAINS(err.message, "not valid JSON");
-    CHECK_INT_EQ(set1(&c, "environment", "ECS_AVAILABLE_LOGGING_DRIVERS", "{\"a\":\"b\"}", &err),
-                 ECSB_ERR_INVALID);
-    CHECK_CONTAINS(err.message, "not a JSON array");
-    CHECK_INT_EQ(set1(&c, "environment", "ECS_AVAILABLE_LOGGING_DRIVERS", "[\"json-file\",1]", &err),
-                 ECSB_ERR_INVALID);
-    CHECK_CONTAINS(err.message, "item 2 is not a string");
     CHECK_INT_EQ(set1(&c, "environment", "ECS_RESERVED_PORTS", "[22, 80, 65535]", &err), ECSB_OK);
-    CHECK_INT_EQ(set1(&c, "environment", "ECS_RESERVED_PORTS", "[70000]", &err), ECSB_ERR_INVALID);
     CHECK_INT_EQ(set1(&c, "environment", "ECS_INSTANCE_ATTRIBUTES", "{\"a\":\"b\"}", &err), ECSB_OK);
+    CHECK_INT_EQ(set1(&c, "environment", "ECS_IMAGE_PULL_BEHAVIOR", "prefer-cached", &err), ECSB_OK);
+    CHECK_INT_EQ(c.n_warnings, 0); /* valid values draw no warning */
+    /* Values the agent refuses to start with (or cannot register with) stay errors. */
     CHECK_INT_EQ(set1(&c, "environment", "ECS_AWSVPC_ADDITIONAL_LOCAL_ROUTES", "[\"10.0.0.0/33\"]", &err),
                  ECSB_ERR_INVALID);
     CHECK_CONTAINS(err.message, "is not a CIDR");
-    CHECK_INT_EQ(set1(&c, "environment", "ECS_IMAGE_PULL_BEHAVIOR", "prefer-cached", &err), ECSB_OK);
-    CHECK_INT_EQ(set1(&c, "environment", "ECS_IMAGE_PULL_BEHAVIOR", "prefer", &err), ECSB_ERR_INVALID);
+    CHECK_INT_EQ(set1(&c, "environment", "ECS_INSTANCE_ATTRIBUTES", "{bad", &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "the agent refuses to start on it");
+    CHECK_INT_EQ(set1(&c, "environment", "ECS_CONTAINER_INSTANCE_TAGS", "[1]", &err), ECSB_ERR_INVALID);
+    CHECK_INT_EQ(set1(&c, "environment", "ECS_CLUSTER", "a b", &err), ECSB_ERR_INVALID);
     CHECK_INT_EQ(set1(&c, "environment", "AWS_DEFAULT_REGION", "mars-1", &err), ECSB_ERR_INVALID);
     ecsb_config_free(&c);
+}
+
+static int warnings_containing(const struct ecsb_config *c, const char *needle)
+{
+    int n = 0;
+    for (size_t i = 0; i < c->n_warnings; i++)
+        n += strstr(c->warnings[i], needle) != NULL;
+    return n;
+}
+
+/* Values the agent tolerates (it warns and uses its default) pass through with a
+ * warning naming the place, the value and the accepted forms: one case per kind. */
+TEST(environment_values_the_agent_tolerates_pass_through_with_a_warning)
+{
+    static const struct { const char *name, *value, *forms; } cases[] = {
+        {"ECS_ENABLE_TASK_ENI", "yes", "Go ParseBool"},
+        {"ECS_ENABLE_CONTAINER_METADATA", "$TRUE", "Go ParseBool"},
+        {"ECS_IMAGE_PULL_TIMEOUT", "2 hours", "Go duration"},
+        {"ECS_AVAILABLE_LOGGING_DRIVERS", "[\"json-file\",", "JSON array of strings"},
+        {"ECS_AVAILABLE_LOGGING_DRIVERS", "{\"a\":\"b\"}", "JSON array of strings"},
+        {"ECS_AVAILABLE_LOGGING_DRIVERS", "[\"json-file\",1]", "JSON array of strings"},
+        {"ECS_RESERVED_PORTS", "[70000]", "port numbers"},
+        {"ECS_IMAGE_PULL_BEHAVIOR", "prefer", "prefer-cached"},
+        {"ECS_LOGLEVEL", "verbose", "crit"},
+        {"ECS_NUM_IMAGES_DELETE_PER_CYCLE", "five", "whole number"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ecsb_config c;
+        struct ecsb_error err;
+        ecsb_config_init(&c);
+        CHECK(ecsb_env_value_tolerated(cases[i].name));
+        CHECK_INT_EQ(set1(&c, "environment", cases[i].name, cases[i].value, &err), ECSB_OK);
+        CHECK_STR_EQ(ecsb_config_env(&c, cases[i].name)->value, cases[i].value); /* verbatim */
+        CHECK_INT_EQ(c.n_warnings, 1);
+        CHECK_CONTAINS(c.warnings[0], "baked.ini:7:12:");
+        CHECK_CONTAINS(c.warnings[0], cases[i].name);
+        CHECK_CONTAINS(c.warnings[0], "passed through as written");
+        CHECK_CONTAINS(c.warnings[0], cases[i].forms);
+        ecsb_config_free(&c);
+    }
+    CHECK(!ecsb_env_value_tolerated("ECS_INSTANCE_ATTRIBUTES"));
+    CHECK(!ecsb_env_value_tolerated("ECS_CONTAINER_INSTANCE_TAGS"));
+    CHECK(!ecsb_env_value_tolerated("ECS_AWSVPC_ADDITIONAL_LOCAL_ROUTES"));
+    CHECK(!ecsb_env_value_tolerated("ECS_CLUSTER"));
+    CHECK(!ecsb_env_value_tolerated("AWS_DEFAULT_REGION"));
+    CHECK(!ecsb_env_value_tolerated("ECS_SOMETHING_NEW")); /* unchecked: passed through, no warning */
+}
+
+TEST(bracketed_bare_names_are_written_as_json)
+{
+    struct ecsb_config c;
+    struct ecsb_error err;
+    ecsb_config_init(&c);
+    CHECK_INT_EQ(set1(&c, "environment", "ECS_AVAILABLE_LOGGING_DRIVERS", " [json-file,  awslogs ] ", &err), ECSB_OK);
+    CHECK_STR_EQ(ecsb_config_env(&c, "ECS_AVAILABLE_LOGGING_DRIVERS")->value, "[\"json-file\",\"awslogs\"]");
+    CHECK_INT_EQ(warnings_containing(&c, "written as [\"json-file\",\"awslogs\"]"), 1);
+    /* The typed key (-LoggingDrivers, INI) takes the same repair. */
+    CHECK_INT_EQ(set1(&c, "agent", "logging_drivers", "[json-file, awslogs]", &err), ECSB_OK);
+    CHECK_INT_EQ((long long)c.agent.logging_drivers.count, 2);
+    CHECK_STR_EQ(c.agent.logging_drivers.items[1], "awslogs");
+    CHECK_INT_EQ(warnings_containing(&c, "agent.logging_drivers = '[json-file, awslogs]' is not valid JSON"), 1);
+    /* Our own keys keep their syntax where the intent is not clear. */
+    CHECK_INT_EQ(set1(&c, "agent", "logging_drivers", "[json-file, 'awslogs']", &err), ECSB_ERR_INVALID);
+    CHECK_INT_EQ(set1(&c, "agent", "logging_drivers", "[json-file,,awslogs]", &err), ECSB_ERR_INVALID);
+    /* A repair the agent would still refuse is not made: CIDRs stop the agent. */
+    CHECK_INT_EQ(set1(&c, "agent", "awsvpc_additional_local_routes", "[10.0.0.0/16]", &err), ECSB_ERR_INVALID);
+    ecsb_config_free(&c);
+}
+
+TEST(repair_bare_list_only_when_the_intent_is_clear)
+{
+    static const struct { const char *in, *out; } cases[] = {
+        {"[json-file, awslogs]", "[\"json-file\",\"awslogs\"]"},
+        {"[awslogs]", "[\"awslogs\"]"},
+        {"[ fluentd,gelf , syslog ]", "[\"fluentd\",\"gelf\",\"syslog\"]"},
+        {"[]", NULL},
+        {"[a,]", NULL},
+        {"[,a]", NULL},
+        {"[\"a\", b]", NULL},
+        {"[a b]", NULL},
+        {"[[a]]", NULL},
+        {"a, b", NULL},
+        {"[a", NULL},
+        {"", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = ecsb_repair_bare_list(cases[i].in);
+        if (cases[i].out)
+            CHECK_STR_EQ(got, cases[i].out);
+        else
+            CHECK(got == NULL);
+        free(got);
+    }
 }
 
 TEST(duplicates_and_cross_key_warnings)
@@ -559,6 +642,9 @@ int main(void)
     RUN(unknown_sections_and_keys_name_the_place_and_valid_keys);
     RUN(attributes_and_tags_follow_ecs_rules);
     RUN(environment_pass_through_validated_where_known);
+    RUN(environment_values_the_agent_tolerates_pass_through_with_a_warning);
+    RUN(bracketed_bare_names_are_written_as_json);
+    RUN(repair_bare_list_only_when_the_intent_is_clear);
     RUN(duplicates_and_cross_key_warnings);
     RUN(schema_is_consistent);
     RUN(ini_file_end_to_end_places);

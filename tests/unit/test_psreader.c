@@ -188,9 +188,9 @@ TEST(errors_name_the_place_and_the_fix)
         {"x\n  \"abc", "ud.ps1:2:3:", "unterminated double-quoted"},
         {"<# never closed", "ud.ps1:1:1:", "block comment"},
         {"$a = @'\nno end", "ud.ps1:1:6:", "here-string"},
-        {"Initialize-ECSAgent -LoggingDrivers '[\"json-file\",]'", "ud.ps1:1:37:", "not valid JSON"},
-        {"Initialize-ECSAgent -LoggingDrivers '{\"a\":1}'", "ud.ps1:1:37:", "array of strings"},
         {"Initialize-ECSAgent -AwsvpcAdditionalLocalRoutes '[1]'", "ud.ps1:1:50:", "array of strings"},
+        /* The agent refuses to start on bad local routes: no leniency there. */
+        {"Initialize-ECSAgent -AwsvpcAdditionalLocalRoutes '[10.0.0.0/16]'", "ud.ps1:1:50:", "not valid JSON"},
         {"Initialize-ECSAgent -Cluster", "ud.ps1:1:21:", "needs a value"},
         {"Initialize-ECSAgent -Cluster $undefined", "ud.ps1:1:30:", "$undefined"},
         {"Initialize-ECSAgent -EnableTaskIAMRole:maybe", "ud.ps1:1:21:", "switch"},
@@ -319,6 +319,57 @@ TEST(curly_quotes_are_quotes)
     ecsb_settings_free(&s);
 }
 
+/* -LoggingDrivers went verbatim into ECS_AVAILABLE_LOGGING_DRIVERS, and the agent
+ * starts on a bad value: a bracketed list of bare names goes on to the key (the
+ * config writes the JSON it means), anything else to the variable itself. */
+TEST(logging_drivers_the_agent_tolerates_are_not_refused)
+{
+    static const struct { const char *text, *section, *key, *value; } cases[] = {
+        {"Initialize-ECSAgent -Cluster a -LoggingDrivers '[json-file, awslogs]'", "agent", "logging_drivers",
+         "[json-file, awslogs]"},
+        {"Initialize-ECSAgent -Cluster a -LoggingDrivers \"[awslogs]\"", "agent", "logging_drivers", "[awslogs]"},
+        {"Initialize-ECSAgent -Cluster a -LoggingDrivers '[\"json-file\",]'", "environment",
+         "ECS_AVAILABLE_LOGGING_DRIVERS", "[\"json-file\",]"},
+        {"Initialize-ECSAgent -Cluster a -LoggingDrivers '{\"a\":1}'", "environment", "ECS_AVAILABLE_LOGGING_DRIVERS",
+         "{\"a\":1}"},
+        {"Initialize-ECSAgent -Cluster a -LoggingDrivers '[\"json-file\",\"awslogs\"]'", "agent", "logging_drivers",
+         "[\"json-file\",\"awslogs\"]"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ecsb_settings s;
+        struct ecsb_error err;
+        CHECK_INT_EQ(parse(cases[i].text, &s, &err), ECSB_OK);
+        CHECK_STR_EQ(val(&s, cases[i].section, cases[i].key), cases[i].value);
+        CHECK_INT_EQ(s.count, 2);
+        CHECK_STR_EQ(val(&s, "cluster", "name"), "a");
+        ecsb_settings_free(&s);
+    }
+}
+
+/* @"..."@ expands like "..." (backticks, variables); @'...'@ keeps its text. */
+TEST(here_strings_expand_like_their_quotes)
+{
+    struct ecsb_settings s;
+    struct ecsb_error err;
+    CHECK_INT_EQ(parse("$c = 'prod'\n"
+                       "$m = @\"\n$c-`$x \"q\"\n\"@\n"
+                       "$l = @'\n$c-x\n'@\n"
+                       "[Environment]::SetEnvironmentVariable(\"ECS_A\", $m, [System.EnvironmentVariableTarget]::Machine)\n"
+                       "[Environment]::SetEnvironmentVariable(\"ECS_B\", $l, 'Machine')\n"
+                       "[Environment]::SetEnvironmentVariable(\"ECS_ENABLE_CONTAINER_METADATA\", @\"\n$TRUE\n\"@, "
+                       "[EnvironmentVariableTarget]::Machine)\n",
+                       &s, &err),
+                 ECSB_OK);
+    CHECK_STR_EQ(val(&s, "environment", "ECS_A"), "prod-$x \"q\"");
+    CHECK_STR_EQ(val(&s, "environment", "ECS_B"), "$c-x");
+    CHECK_STR_EQ(val(&s, "environment", "ECS_ENABLE_CONTAINER_METADATA"), "True");
+    ecsb_settings_free(&s);
+    CHECK_INT_EQ(parse("$m = @\"\n$env:COMPUTERNAME\n\"@\nInitialize-ECSAgent -Cluster $m\n", &s, &err),
+                 ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "ud.ps1:4:30: $m is not assigned a literal value"); /* only the script knows it */
+    ecsb_settings_free(&s);
+}
+
 int main(void)
 {
     RUN(stray_bytes_always_make_progress);
@@ -335,5 +386,7 @@ int main(void)
         RUN(messages_escape_control_and_non_utf8_bytes);
         RUN(double_quoted_variables_expand_as_powershell_does);
     RUN(curly_quotes_are_quotes);
+    RUN(logging_drivers_the_agent_tolerates_are_not_refused);
+    RUN(here_strings_expand_like_their_quotes);
     return check_summary();
 }

@@ -13,6 +13,7 @@ TEST(report_round_trips_through_json)
     ecsb_report_add_phase(&r, "preflight", ECSB_PHASE_FAILED, 0.25, "cluster prod not found in us-east-1");
     ecsb_report_add_phase(&r, "config", ECSB_PHASE_UNCHANGED, 0.0015, "");
     ecsb_report_add_error(&r, "cluster prod not found");
+    ecsb_report_add_warning(&r, "user data:7:71: agent.logging_drivers = '[a, b]' is not valid JSON");
     struct ecsb_buf json = ECSB_BUF_INIT;
     ecsb_report_to_json(&r, &json);
     CHECK_CONTAINS(json.data, "\"result\": \"failed\"");
@@ -27,11 +28,14 @@ TEST(report_round_trips_through_json)
     CHECK_INT_EQ(back.phases[1].result, ECSB_PHASE_UNCHANGED);
     CHECK(back.phases[1].seconds > 0.0015 && back.phases[1].seconds < 0.0025); /* rounded to ms */
     CHECK_STR_EQ(back.errors[0], "cluster prod not found");
+    CHECK_INT_EQ(back.n_warnings, 1);
+    CHECK_STR_EQ(back.warnings[0], "user data:7:71: agent.logging_drivers = '[a, b]' is not valid JSON");
 
     struct ecsb_buf text = ECSB_BUF_INIT;
     ecsb_report_to_text(&back, &text);
     CHECK_CONTAINS(text.data, "FAILED (exit 4)");
     CHECK_CONTAINS(text.data, "preflight    failed");
+    CHECK_CONTAINS(text.data, "warning:     user data:7:71: agent.logging_drivers");
     ecsb_buf_free(&json);
     ecsb_buf_free(&text);
     ecsb_report_free(&r);

@@ -56,6 +56,14 @@ bool ecsb_parse_agent_version(const char *s, enum ecsb_agent_version_kind *kind,
 bool ecsb_env_name_allowed(const char *name);
 /* On a bad value returns false and fills why and forms (accepted forms). */
 bool ecsb_env_value_valid(const char *name, const char *value, char *why, size_t why_cap, const char **forms);
+/* Whether the agent starts anyway when name holds a value it cannot parse (it logs a
+ * warning and uses its default: bools, durations, logging drivers, ports, pull behavior,
+ * log level, counts). False where the agent refuses to start (attributes, tags, local
+ * routes) or cannot work (cluster, region), and for variables we do not check. */
+bool ecsb_env_value_tolerated(const char *name);
+/* A bracketed list of bare names, "[json-file, awslogs]", as the JSON array its writer
+ * meant ("[\"json-file\",\"awslogs\"]", malloc'd); NULL when the text is anything else. */
+char *ecsb_repair_bare_list(const char *value);
 /* Variables whose values must not be printed (credentials). */
 bool ecsb_env_is_secret(const char *name);
 

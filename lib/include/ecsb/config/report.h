@@ -32,6 +32,8 @@ struct ecsb_report {
     size_t n_images;
     char *errors[ECSB_REPORT_MAX_ITEMS];
     size_t n_errors;
+    char *warnings[ECSB_REPORT_MAX_ITEMS]; /* the plan's warnings (tolerated values, ...); the first 32 */
+    size_t n_warnings;
     const struct ecsb_masker *masker; /* not owned; every string is masked when written (NULL: by name) */
 };
 
@@ -40,6 +42,7 @@ void ecsb_report_add_phase(struct ecsb_report *r, const char *name, enum ecsb_ph
                       const char *detail);
 void ecsb_report_add_image(struct ecsb_report *r, const char *image);
 void ecsb_report_add_error(struct ecsb_report *r, const char *message);
+void ecsb_report_add_warning(struct ecsb_report *r, const char *message);
 /* Replaces a string field (NULL clears it). */
 void ecsb_report_set(char **field, const char *value);
 
