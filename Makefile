@@ -5,7 +5,7 @@ include config.mk
 BUILD := $(MAKE) --no-print-directory -f build.mk
 
 .PHONY: all windows asan fuzzers test test-windows test-asan test-valgrind test-integration \
-        test-e2e fuzz lint check deps demo bench clean help
+        test-e2e test-windows-e2e fuzz lint check deps demo bench clean help
 
 all:                             ## POSIX build: ecs-bootstrap, tools, unit tests
 	+@$(BUILD) PLATFORM=posix OUT=build/posix
@@ -28,6 +28,8 @@ test-integration: all windows            ## integration tests against moto, the 
 	@tests/integration/run.sh build/posix
 test-e2e: all                    ## the boot-flow end-to-end suite alone
 	@tests/e2e/run.sh build/posix
+test-windows-e2e: windows        ## the Windows build end to end under Wine (SCM, WinHTTP, BCrypt; 2022 Core, 2019 Full)
+	@tests/windows-e2e/run.sh build/windows
 fuzz: fuzzers                    ## run every fuzz target for FUZZ_SECONDS
 	@tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
