@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "commands.h"
+#include "ecsb/agent/defaults.h"
+#include "ecsb/agent/service.h"
 #include "ecsb/base/clock.h"
 #include "options.h"
 #include "run.h"
@@ -18,10 +20,12 @@ static const struct command_usage run_usage = {
     "exit codes: 0 ok, 2 usage, 3 bad input, 4 preflight, 5 agent, 6 AWS (see 'ecs-bootstrap --help')\n"};
 
 /* Returns -1 to go on, otherwise the exit code. */
-static int parse_args(struct run_ctx *ctx, int argc, char **argv)
+static int parse_args(struct run_ctx *ctx, bool *service, int argc, char **argv)
 {
     const struct option opts[] = {
         LOAD_OPTIONS(&ctx->opts),
+        OPT_FLAG_("service", 0, service, "run as the boot-time service the MSI installs (Windows: report to "
+                                         "the service control manager; the exit code becomes the service's)"),
         OPT_STRING_("state-dir", &ctx->state_dir, "DIR", "bookkeeping and the POSIX process backend",
                     ecsb_own_paths()->state_dir),
         OPT_END_(),
@@ -33,11 +37,27 @@ static int parse_args(struct run_ctx *ctx, int argc, char **argv)
     }
 }
 
+/* The run itself, the body of the boot-time service too. */
+static int run_body(void *arg)
+{
+    struct run_ctx *ctx = arg;
+    ecsb_format_utc((time_t)ecsb_wall_time(), ctx->report.started_at, sizeof ctx->report.started_at);
+    ecsb_log(&ctx->log, ECSB_LOG_INFO, "ecs-bootstrap %s: joining the ECS cluster", ECSB_VERSION);
+    run_execute(ctx, run_actions_default());
+    run_write_status(ctx);
+    if (ctx->exit_code == 0)
+        ecsb_log(&ctx->log, ECSB_LOG_INFO, "done: %s registered in cluster %s",
+                 ctx->container_instance_arn ? ctx->container_instance_arn : "instance",
+                 ctx->report.cluster ? ctx->report.cluster : "?");
+    return ctx->exit_code;
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct run_ctx ctx;
     run_ctx_init(&ctx, stdout);
-    int rc = parse_args(&ctx, argc, argv); /* -1: go on */
+    bool service = false;
+    int rc = parse_args(&ctx, &service, argc, argv); /* -1: go on */
     int host_rc = rc < 0 ? load_resolve_host(&ctx.opts, "run") : ECSB_EXIT_OK;
     if (host_rc != ECSB_EXIT_OK)
         rc = host_rc;
@@ -45,15 +65,7 @@ int cmd_run(int argc, char **argv)
         run_ctx_free(&ctx);
         return rc;
     }
-    ecsb_format_utc((time_t)ecsb_wall_time(), ctx.report.started_at, sizeof ctx.report.started_at);
-    ecsb_log(&ctx.log, ECSB_LOG_INFO, "ecs-bootstrap %s: joining the ECS cluster", ECSB_VERSION);
-    run_execute(&ctx, run_actions_default());
-    run_write_status(&ctx);
-    if (ctx.exit_code == 0)
-        ecsb_log(&ctx.log, ECSB_LOG_INFO, "done: %s registered in cluster %s",
-                 ctx.container_instance_arn ? ctx.container_instance_arn : "instance",
-                 ctx.report.cluster ? ctx.report.cluster : "?");
-    rc = ctx.exit_code;
+    rc = service ? ecsb_service_host_run(ECSB_BOOT_SERVICE_NAME, run_body, &ctx) : run_body(&ctx);
     run_ctx_free(&ctx);
     return rc;
 }
