@@ -46,9 +46,12 @@ static int run_body(void *arg)
     run_execute(ctx, run_actions_default());
     run_write_status(ctx);
     if (ctx->exit_code == 0)
-        ecsb_log(&ctx->log, ECSB_LOG_INFO, "done: %s registered in cluster %s",
-                 ctx->container_instance_arn ? ctx->container_instance_arn : "instance",
-                 ctx->report.cluster ? ctx->report.cluster : "?");
+        ecsb_log_result(&ctx->log, true, "done: %s registered in cluster %s",
+                        ctx->container_instance_arn ? ctx->container_instance_arn : "instance",
+                        ctx->report.cluster ? ctx->report.cluster : "?");
+    else
+        ecsb_log_result(&ctx->log, false, "failed with exit code %d: %s", ctx->exit_code,
+                        ctx->report.n_errors ? ctx->report.errors[0] : "see the lines above");
     return ctx->exit_code;
 }
 
@@ -56,6 +59,8 @@ int cmd_run(int argc, char **argv)
 {
     struct run_ctx ctx;
     run_ctx_init(&ctx, stdout);
+    /* Errors and the result go to the Event Log too (the MSI registers the source). */
+    ctx.log.event_source = ECSB_EVENT_SOURCE;
     bool service = false;
     int rc = parse_args(&ctx, &service, argc, argv); /* -1: go on */
     int host_rc = rc < 0 ? load_resolve_host(&ctx.opts, "run") : ECSB_EXIT_OK;

@@ -115,7 +115,7 @@ run() {
   env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE -u AWS_REGION \
     -u AWS_DEFAULT_REGION AWS_ENDPOINT_URL="$LS_MOTO" AWS_EC2_METADATA_SERVICE_ENDPOINT="$LS_IMDS" \
     ECS_BOOTSTRAP_INTROSPECTION_URL="http://127.0.0.1:$PORT/v1/metadata" \
-    wine "$WB/ecs-bootstrap.exe" run --config 'C:\ProgramData\Amazon\ECS\ecs-bootstrap.ini' \
+    WINEDEBUG=-all,+eventlog wine "$WB/ecs-bootstrap.exe" run --config 'C:\ProgramData\Amazon\ECS\ecs-bootstrap.ini' \
     </dev/null >"$OUT" 2>&1
   RC=$?
   ELAPSED_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -150,6 +150,9 @@ scenario() {
   check "$name boot 1: the failure says the agent log is missing" grep -q 'the agent wrote no log at' "$OUT"
   check "$name boot 1: exit 0 before registering is explained (terminal error reported as success)" \
     grep -q 'exit code 0: .*reports a terminal error' "$OUT"
+  # Wine keeps no Event Log; its ReportEventW prints each event on the eventlog debug channel.
+  check "$name boot 1: the failure is an error event (ReportEventW)" \
+    grep -q 'err:eventlog:ReportEventW L"failed with exit code 5: the ECS agent stopped' "$OUT"
   check_eq "$name registry: machine ECS_CLUSTER=$cluster" "$(regval "$MACHINE_ENV" ECS_CLUSTER)" "$cluster"
   check_eq "$name registry: machine ECS_DATADIR" "$(regval "$MACHINE_ENV" ECS_DATADIR)" \
     'C:\ProgramData\Amazon\ECS\data'
@@ -167,6 +170,8 @@ scenario() {
   check_eq "$name boot 2: agent-config unchanged" "$(phase agent-config)" unchanged
   check_eq "$name boot 2: service unchanged (started at boot by the SCM)" "$(phase service)" unchanged
   check "$name boot 2: register ok or unchanged" grep -Eq ']:phase register: (ok|unchanged) in' "$OUT"
+  check "$name boot 2: the result is an information event (ReportEventW)" \
+    grep -q 'eventlog:ReportEventW L"done: arn:aws:ecs:' "$OUT"
   check_eq "$name boot 2: attributes published" "$(phase attributes)" changed
   ls_instances "$cluster" >"$ci"
   check_eq "$name moto: one container instance in $cluster" "$(jq '.containerInstances | length' "$ci")" 1
