@@ -194,6 +194,12 @@ scenario() {
   check "$name service key: per-service Environment holds ECS_CLUSTER" \
     sh -c "wine reg query '$SVC_KEY' /v Environment 2>/dev/null | grep -q 'ECS_CLUSTER=$cluster'"
 
+  # Secrets: the role's secret key reaches no run output, no file under ProgramData (status file,
+  # logs, state) and no registry hive of the prefix.
+  local hits
+  hits=$(grep -rlF -- "$LS_SK" "$LS_TMP"/*.out "$WINEPREFIX/drive_c/ProgramData" "$WINEPREFIX"/*.reg 2>/dev/null | wc -l)
+  check_eq "$name: the secret key is in no output, ProgramData file or registry hive" "$hits" 0
+
   [ "${6:-}" = agent-dies ] || return 0
   # The agent dies 1.5 s after each start with exit code 1 (machine variables, then a reboot).
   printf 'Windows Registry Editor Version 5.00\r\n\r\n[%s]\r\n"FAKE_AGENT_EXIT_AFTER_MS"="1500"\r\n"FAKE_AGENT_EXIT_CODE"="1"\r\n"FAKE_AGENT_REGISTER_DELAY_MS"="10000"\r\n' \
