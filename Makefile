@@ -5,7 +5,7 @@ include config.mk
 BUILD := $(MAKE) --no-print-directory -f build.mk
 
 .PHONY: all windows asan fuzzers test test-windows test-asan test-valgrind test-integration \
-        test-e2e test-windows-e2e msi test-msi fuzz lint check deps demo bench clean help
+        test-e2e test-windows-e2e msi test-msi fuzz lint check deps demo demo-windows bench clean help
 
 all:                             ## POSIX build: ecs-bootstrap, tools, unit tests
 	+@$(BUILD) PLATFORM=posix OUT=build/posix
@@ -58,6 +58,10 @@ deps:                            ## install missing Debian packages (idempotent,
 
 demo: all                        ## the boot story on local services (moto + fake IMDS)
 	@scripts/demo.sh build/posix
+
+demo-windows:                    ## the same story with the Windows build under Wine (make demo when Wine is missing)
+	@if command -v wine >/dev/null; then $(MAKE) --no-print-directory windows && DEMO=1 tests/windows-e2e/run.sh build/windows; \
+	 else echo "wine is not installed: the POSIX demo instead"; $(MAKE) --no-print-directory demo; fi
 
 bench: all                       ## benchmarks (bench/)
 	@bench/run.sh build/posix

@@ -13,7 +13,8 @@
 #    would on a Windows host whose SCM ignored that value.
 #  - wineserver ends services when the last ordinary Wine process exits: a keep-alive process.
 #  - no `sc qc`: the service configuration is read from the registry.
-# Prints "windows-e2e: N passed, M failed" last.
+# DEMO=1 also prints every run's output (make demo-windows). TIMINGS=FILE appends the phase
+# timings to FILE (bench/README.md). Prints "windows-e2e: N passed, M failed" last.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WB=$(cd "${1:-build/windows}" && pwd) || exit 2
@@ -120,6 +121,8 @@ run() {
   RC=$?
   ELAPSED_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
   tr -d '\r' <"$OUT" >"$OUT.tmp" && mv "$OUT.tmp" "$OUT"
+  # DEMO=1 (make demo-windows): show the run as an operator would see it.
+  [ -z "${DEMO:-}" ] || { printf '\n\033[1m==> wine ecs-bootstrap.exe run (%s)\033[0m\n' "$1"; grep -v '^[0-9a-f]*:' "$OUT"; }
   # Timings for bench/README.md (emulation, not a Windows performance claim).
   [ -z "${TIMINGS:-}" ] || { echo "$1 total ${ELAPSED_MS}ms"; grep -o ']:phase [a-z-]*: [a-z]* in [0-9.]*s' "$OUT" |
     sed 's/^]:phase /  /'; } >>"$TIMINGS"
