@@ -9,6 +9,7 @@
 #include "ecsb/agent/defaults.h"
 #include "ecsb/agent/service.h"
 #include "ecsb/base/clock.h"
+#include "ecsb/base/fs.h"
 #include "options.h"
 #include "run.h"
 
@@ -35,6 +36,21 @@ static int parse_args(struct run_ctx *ctx, bool *service, int argc, char **argv)
     case PARSE_HELP: return ECSB_EXIT_OK;
     default: return ECSB_EXIT_USAGE;
     }
+}
+
+/* As a service there is no console: until the config action opens the configured log
+ * file, lines go to the default one, so a run that fails before (IMDS unreachable, bad
+ * user data) still leaves its reason in a file, not only in the status file and the
+ * Event Log. */
+static void open_default_log(struct run_ctx *ctx)
+{
+    const char *dir = ecsb_own_paths()->log_dir;
+    struct ecsb_error err = {0};
+    struct ecsb_buf path = ECSB_BUF_INIT;
+    ecsb_buf_printf(&path, "%s%cecs-bootstrap.log", dir, strchr(dir, '\\') ? '\\' : '/');
+    if (ecsb_fs_mkdirs(dir, &err) == ECSB_OK)
+        ecsb_log_open_file(&ctx->log, path.data);
+    ecsb_buf_free(&path);
 }
 
 /* The run itself, the body of the boot-time service too. */
@@ -70,6 +86,8 @@ int cmd_run(int argc, char **argv)
         run_ctx_free(&ctx);
         return rc;
     }
+    if (service)
+        open_default_log(&ctx);
     rc = service ? ecsb_service_host_run(ECSB_BOOT_SERVICE_NAME, run_body, &ctx) : run_body(&ctx);
     run_ctx_free(&ctx);
     return rc;

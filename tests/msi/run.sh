@@ -75,6 +75,8 @@ STATUS=$C/ProgramData/Amazon/ECS/ecs-bootstrap-status.json
 for _ in $(seq 1 400); do [ -s "$STATUS" ] && w sc query EcsBootstrap | grep -q STOPPED && break; sleep 0.2; done
 check "trigger: the service ran ecs-bootstrap run (status file written)" test -s "$STATUS"
 check_eq "trigger: run's result in the status file" "$(jq -r .result "$STATUS" 2>/dev/null)" failed
+check "trigger: the reason is in the default log file, although the run failed before reading its config" \
+  grep -q '\[ERROR\]:failed with exit code' "$C/ProgramData/Amazon/ECS/log/ecs-bootstrap.log"
 Q=$(w sc query EcsBootstrap)
 check "trigger: the service stopped" grep -q 'STATE *: 1 *STOPPED' <<<"$Q"
 check "trigger: as a service-specific error (1066)" grep -q 'WIN32_EXIT_CODE *: 1066' <<<"$Q"
@@ -83,7 +85,7 @@ check_eq "trigger: its service-specific code is run's exit code" \
 
 # ---- 3. uninstall keeps the logs ----
 mkdir -p "$C/ProgramData/Amazon/ECS/log"
-echo "a log line of an earlier run" >"$C/ProgramData/Amazon/ECS/log/ecs-bootstrap.log"
+echo "a log line of an earlier run" >>"$C/ProgramData/Amazon/ECS/log/ecs-bootstrap.log"
 w msiexec /x "$(winepath -w "$MSI" 2>/dev/null)" /qn; rc=${PIPESTATUS[0]}
 check_eq "uninstall: msiexec /x /qn exits 0" "$rc" 0
 check "uninstall: ecs-bootstrap.exe removed" test ! -e "$C/Program Files/Amazon/ECS/ecs-bootstrap.exe"
