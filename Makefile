@@ -5,7 +5,7 @@ include config.mk
 BUILD := $(MAKE) --no-print-directory -f build.mk
 
 .PHONY: all windows asan fuzzers test test-windows test-asan test-valgrind test-integration \
-        test-e2e test-ami fuzz lint check deps demo bench clean help
+        test-e2e test-windows-e2e test-ami msi test-msi fuzz lint check deps demo demo-windows bench clean help
 
 all:                             ## POSIX build: ecs-bootstrap, tools, unit tests
 	+@$(BUILD) PLATFORM=posix OUT=build/posix
@@ -30,6 +30,14 @@ test-e2e: all                    ## the boot-flow end-to-end suite alone
 	@tests/e2e/run.sh build/posix
 test-ami: all windows            ## the AMI build offline: packer validate, pins, provisioners, bundle
 	@tests/ami/run.sh build/posix
+test-windows-e2e: windows        ## the Windows build end to end under Wine (SCM, WinHTTP, BCrypt; 2022 Core, 2019 Full)
+	@tests/windows-e2e/run.sh build/windows
+MSI := build/windows/ecs-bootstrap.msi
+msi: windows                     ## the Windows installer (wixl): build/windows/ecs-bootstrap.msi
+	@wixl -a x64 -D Version=$(ECSB_VERSION) -D ExePath=build/windows/ecs-bootstrap.exe -D SourceDir=. \
+	  -o $(MSI) msi/ecs-bootstrap.wxs && echo "  MSI     $(MSI)"
+test-msi: msi                    ## the MSI's tables, install, boot trigger and uninstall under Wine
+	@tests/msi/run.sh $(MSI)
 fuzz: fuzzers                    ## run every fuzz target for FUZZ_SECONDS
 	@tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS)
 
@@ -52,6 +60,10 @@ deps:                            ## install missing Debian packages (idempotent,
 
 demo: all                        ## the boot story on local services (moto + fake IMDS)
 	@scripts/demo.sh build/posix
+
+demo-windows:                    ## the same story with the Windows build under Wine (make demo when Wine is missing)
+	@if command -v wine >/dev/null; then $(MAKE) --no-print-directory windows && DEMO=1 tests/windows-e2e/run.sh build/windows; \
+	 else echo "wine is not installed: the POSIX demo instead"; $(MAKE) --no-print-directory demo; fi
 
 bench: all                       ## benchmarks (bench/)
 	@bench/run.sh build/posix

@@ -14,7 +14,8 @@ REGION        ?= $(or $(AWS_REGION),$(AWS_DEFAULT_REGION))
 AMI_JOBS      ?= 7
 AMI_SSM_ROOT  ?= /ecs-bootstrap/ami-windows-latest
 AMI_OUT       := build/ami
-AMI_MSI       := build/windows/ecs-bootstrap.msi
+# The MSI path is defined once, beside `make msi` in the Makefile.
+AMI_MSI       := $(MSI)
 AMI_METADATA  ?= build/posix/ecs-ami-metadata
 AMI_OVERRIDES ?= ami/overrides.pkrvars.hcl
 AMI_VARFILES   = -var-file=ami/versions.pkrvars.hcl $(if $(wildcard $(AMI_OVERRIDES)),-var-file=$(AMI_OVERRIDES))

@@ -62,20 +62,42 @@ static bool append_log_tail(const char *path, struct ecsb_buf *out)
     return true;
 }
 
+/* What an exit code means while the agent had not yet registered. The agent reports a
+ * terminal error (its exit 5) to the Windows service control manager as success so that the
+ * SCM does not restart it: a service that stopped with 0 before registering is that case. */
+static const char *exit_hint(long code)
+{
+    switch (code) {
+    case 0: return ": a clean exit before registering; the agent reports a terminal error (missing cluster, bad "
+                   "configuration) to the service control manager this way";
+    case 5: return ": a terminal error such as a missing cluster or bad configuration";
+    default: return "";
+    }
+}
+
 static enum ecsb_status agent_exited(struct run_ctx *ctx, const struct ecsb_service_status *st)
 {
+    const char *logfile = ctx->plan.config.paths.logfile;
     struct ecsb_buf msg = ECSB_BUF_INIT;
     ecsb_buf_printf(&msg, "the ECS agent stopped before it registered (%s", ecsb_service_state_name(st->state));
     if (st->has_exit_code)
-        ecsb_buf_printf(&msg, ", exit code %ld%s", st->exit_code,
-                        st->exit_code == 5 ? ": a terminal error such as a missing cluster or bad configuration" : "");
-    ecsb_buf_printf(&msg, "); see %s", ctx->plan.config.paths.logfile);
-    if (!append_log_tail(ctx->plan.config.paths.logfile, &msg)) {
-        /* The agent died before it opened its log: its console output says why. */
+        ecsb_buf_printf(&msg, ", exit code %ld%s", st->exit_code, exit_hint(st->exit_code));
+    ecsb_buf_puts(&msg, ")");
+    struct ecsb_buf tail = ECSB_BUF_INIT;
+    if (append_log_tail(logfile, &tail)) {
+        ecsb_buf_printf(&msg, "; see %s%s", logfile, ecsb_buf_cstr(&tail));
+    } else {
+        /* No log is a finding too: the agent died before opening it, or ECS_LOGFILE never
+         * reached its environment (on Windows the machine variables reach a service after a
+         * reboot; the service's Environment value at its next start). */
+        ecsb_buf_printf(&msg, "; the agent wrote no log at %s: it stopped before opening it, or ECS_LOGFILE is not in "
+                              "its environment yet (reboot, or check the Event Log source AmazonECSAgent)", logfile);
+        /* The agent's console output, where the backend keeps one, says why. */
         char *console = ecsb_service_console_log(ctx->services, ECSB_AGENT_SERVICE_NAME);
         append_log_tail(console, &msg);
         free(console);
     }
+    ecsb_buf_free(&tail);
     run_fail(ctx, ECSB_EXIT_AGENT, ECSB_ERR_PLATFORM, msg.data);
     ecsb_buf_free(&msg);
     return ECSB_ERR_PLATFORM;

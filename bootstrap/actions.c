@@ -1,20 +1,10 @@
-/* actions.c: the action table (see actions.h). Image preloading and the task IAM
- * role credential proxy are planned here and not yet done: each becomes a run
- * function in its own action_<name>.c, set in its row. */
+/* actions.c: the action table (see actions.h). Image preloading is planned here and
+ * not yet done: it becomes a run function in its own action_<name>.c, set in its row. */
 #include "actions.h"
 
 #include <string.h>
 
 #include "ecsb/agent/defaults.h"
-
-static bool plan_credential_proxy(struct ecsb_plan *p, struct ecsb_buf *text)
-{
-    if (!p->config.agent.task_iam_role)
-        return false;
-    ecsb_buf_printf(text, "set up task IAM role credential proxy (169.254.170.2:80 -> 127.0.0.1:%d)",
-                    ECSB_AGENT_CREDENTIALS_PORT);
-    return true;
-}
 
 static bool plan_preload_images(struct ecsb_plan *p, struct ecsb_buf *text)
 {
@@ -30,7 +20,7 @@ static const struct run_action rows[] = {
     {"config", plan_action_config, run_action_config},
     {"preflight", plan_action_preflight, run_action_preflight},
     {"agent-config", plan_action_agent_config, run_action_agent_config},
-    {"credential-proxy", plan_credential_proxy, NULL},
+    {"credential-proxy", plan_action_credential_proxy, run_action_credential_proxy},
     {"preload-images", plan_preload_images, NULL},
     {"service", plan_action_service, run_action_service},
     {"register", plan_action_register, run_action_register},

@@ -56,6 +56,9 @@ enum ecsb_status run_action_agent_config(struct run_ctx *ctx, enum ecsb_phase_re
 bool plan_action_agent_config(struct ecsb_plan *p, struct ecsb_buf *text);
 enum ecsb_status run_action_service(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail);
 bool plan_action_service(struct ecsb_plan *p, struct ecsb_buf *text);
+enum ecsb_status run_action_credential_proxy(struct run_ctx *ctx, enum ecsb_phase_result *result,
+                                             struct ecsb_buf *detail);
+bool plan_action_credential_proxy(struct ecsb_plan *p, struct ecsb_buf *text);
 enum ecsb_status run_action_register(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail);
 bool plan_action_register(struct ecsb_plan *p, struct ecsb_buf *text);
 enum ecsb_status run_action_attributes(struct run_ctx *ctx, enum ecsb_phase_result *result,

@@ -20,6 +20,8 @@ suite "valgrind unit tests"     make --no-print-directory test-valgrind
 suite "integration tests" make --no-print-directory test-integration
 suite "ami build (offline)"    make --no-print-directory test-ami
 [ -x tests/e2e/run.sh ]         && suite "end-to-end tests"  make --no-print-directory test-e2e
+[ -x tests/windows-e2e/run.sh ] && suite "windows end-to-end (wine)" make --no-print-directory test-windows-e2e
+[ -x tests/msi/run.sh ]         && suite "msi (wixl, msiexec under wine)" make --no-print-directory test-msi
 [ -x tests/fuzz/run.sh ]        && suite "fuzz (bounded)"    make --no-print-directory fuzz
 pass=0 fail=0
 while read -r p f; do pass=$((pass + p)) fail=$((fail + f)); done < <(

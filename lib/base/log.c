@@ -46,18 +46,15 @@ int ecsb_log_open_file(struct ecsb_log *log, const char *path)
     return 0;
 }
 
-void ecsb_log(struct ecsb_log *log, enum ecsb_log_level level, const char *fmt, ...)
+/* One line to the console and the file; to the Event Log too when event_id is not 0. */
+static void emit(struct ecsb_log *log, enum ecsb_log_level level, unsigned event_id, const char *fmt, va_list ap)
 {
-    if (level < log->min_level)
-        return;
     char stamp[32];
     ecsb_format_utc(log->now ? log->now(NULL) : time(NULL), stamp, sizeof stamp);
     struct ecsb_buf line = ECSB_BUF_INIT;
     ecsb_buf_printf(&line, "%s - [%s]:", stamp, level_name(level));
-    va_list ap;
-    va_start(ap, fmt);
+    size_t text_at = line.len;
     ecsb_buf_vprintf(&line, fmt, ap);
-    va_end(ap);
     ecsb_masker_apply_buf(log->masker, &line); /* by name even without a masker */
     FILE *outs[2] = {log->console, log->file};
     for (int i = 0; i < 2; i++) {
@@ -66,7 +63,28 @@ void ecsb_log(struct ecsb_log *log, enum ecsb_log_level level, const char *fmt, 
             fflush(outs[i]);
         }
     }
+    /* The stamp and level prefix never hold a secret, so the masked text follows it. */
+    if (event_id && log->event_source && line.len >= text_at)
+        (log->event ? log->event : ecsb_eventlog_write)(log->event_source, level, event_id, line.data + text_at);
     ecsb_buf_free(&line);
+}
+
+void ecsb_log(struct ecsb_log *log, enum ecsb_log_level level, const char *fmt, ...)
+{
+    if (level < log->min_level)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    emit(log, level, level == ECSB_LOG_ERROR ? ECSB_EVENT_ERROR : 0, fmt, ap);
+    va_end(ap);
+}
+
+void ecsb_log_result(struct ecsb_log *log, bool ok, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit(log, ok ? ECSB_LOG_INFO : ECSB_LOG_ERROR, ok ? ECSB_EVENT_RESULT_OK : ECSB_EVENT_RESULT_FAILED, fmt, ap);
+    va_end(ap);
 }
 
 void ecsb_log_close(struct ecsb_log *log)

@@ -592,6 +592,44 @@ TEST(service_lifecycle_is_idempotent)
     ecsb_service_mgr_close(m);
 }
 
+#define DEP_SERVICE "EcsbTestDep"
+
+/* Created with a dependency, the service is unchanged on the next ensure: the boot-after-
+ * boot no-op. (Wine's QueryServiceConfigW reports no dependencies although its registry key
+ * holds DependOnService; the Windows backend then reads the key.) */
+TEST(service_created_with_a_dependency_is_unchanged_next_time)
+{
+    struct ecsb_service_mgr *m = open_mgr();
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    struct ecsb_error err = {0, ""};
+    bool changed = true;
+    ecsb_service_uninstall(m, DEP_SERVICE, SVC_TIMEOUT_MS, &changed, NULL);
+    const char *deps[] = {"EventLog"};
+    struct ecsb_service_spec spec;
+    ecsb_service_spec_amazonecs(&spec, NULL);
+    ecsb_service_spec_release(&spec);
+    spec.name = DEP_SERVICE;
+    spec.display_name = "ecsb dependency test";
+    spec.description = "created by test_host_service; safe to delete";
+    spec.binary = dummy_path;
+    spec.args = NULL;
+    spec.nargs = 0;
+    spec.dependencies = deps;
+    spec.ndeps = 1;
+    spec.start_type = ECSB_START_DEMAND;
+    CHECK_INT_EQ(ecsb_service_ensure(m, &spec, &changed, &err), ECSB_OK);
+    CHECK(changed);
+    CHECK_INT_EQ(ecsb_service_ensure(m, &spec, &changed, &err), ECSB_OK);
+    CHECK(!changed);
+    CHECK_INT_EQ(ecsb_service_ensure(m, &spec, &changed, &err), ECSB_OK);
+    CHECK(!changed);
+    CHECK_INT_EQ(ecsb_service_uninstall(m, DEP_SERVICE, SVC_TIMEOUT_MS, &changed, &err), ECSB_OK);
+    CHECK(changed);
+    ecsb_service_mgr_close(m);
+}
+
 #define EXIT_SERVICE "EcsbTestExit"
 
 TEST(service_exit_code_is_reported_after_the_fact)
@@ -762,6 +800,7 @@ int main(int argc, char **argv)
     RUN(envfile_rejects_what_no_writer_produces);
     RUN(agent_env_apply_is_idempotent_and_leaves_user_values);
     RUN(service_lifecycle_is_idempotent);
+    RUN(service_created_with_a_dependency_is_unchanged_next_time);
     RUN(service_exit_code_is_reported_after_the_fact);
     RUN(port_check_sees_a_listener);
     RUN(wait_running_is_bounded_by_its_timeout);

@@ -1,6 +1,8 @@
 /* Log line format (ECSTools-compatible) and secret masking. */
 #include "check.h"
 
+#include <string.h>
+
 #include "ecsb/base/fs.h"
 #include "ecsb/base/log.h"
 #include "ecsb/base/mask.h"
@@ -36,6 +38,22 @@ static void write_info(struct ecsb_log *log)
     ecsb_log(log, ECSB_LOG_INFO, "Cluster %s", "prod");
     ecsb_log(log, ECSB_LOG_DEBUG, "hidden");
     ecsb_log(log, ECSB_LOG_ERROR, "failed");
+}
+
+/* The Event Log sink, recorded. */
+static char events[1024];
+static int record_event(const char *source, enum ecsb_log_level level, unsigned id, const char *message)
+{
+    snprintf(events + strlen(events), sizeof events - strlen(events), "%s|%d|%u|%s\n", source, (int)level, id,
+             message);
+    return 0;
+}
+
+static void write_result(struct ecsb_log *log)
+{
+    log->event = record_event;
+    ecsb_log_result(log, false, "failed with exit code %d", 4);
+    ecsb_log_result(log, true, "done");
 }
 
 TEST(lines_use_ecstools_format_and_level_filter)
@@ -83,8 +101,55 @@ TEST(a_secret_made_of_stars_does_not_hang)
     free(out);
 }
 
+TEST(errors_and_the_result_become_events_masked)
+{
+    events[0] = '\0';
+    struct ecsb_log log;
+    ecsb_log_init(&log, NULL);
+    log.now = fixed_clock;
+    struct ecsb_masker m;
+    ecsb_masker_init(&m);
+    ecsb_masker_add(&m, "wJalrXUtnFEMI/K7MDENG");
+    log.masker = &m;
+    log.event = record_event;
+    ecsb_log(&log, ECSB_LOG_ERROR, "no source yet"); /* event_source unset: no event */
+    log.event_source = "ecs-bootstrap";
+    ecsb_log(&log, ECSB_LOG_INFO, "an info line");
+    ecsb_log(&log, ECSB_LOG_WARN, "a warning");
+    ecsb_log(&log, ECSB_LOG_ERROR, "bad key wJalrXUtnFEMI/K7MDENG");
+    ecsb_log_result(&log, false, "failed with exit code %d: %s", 5, "agent died");
+    ecsb_log_result(&log, true, "done: %s", "arn");
+    ecsb_masker_free(&m);
+    CHECK_STR_EQ(events, "ecs-bootstrap|3|1|bad key " ECSB_MASK_TEXT "\n"
+                         "ecs-bootstrap|3|101|failed with exit code 5: agent died\n"
+                         "ecs-bootstrap|1|100|done: arn\n");
+}
+
+TEST(result_lines_use_the_log_format)
+{
+    events[0] = '\0';
+    char *out = log_to_file(write_result);
+    CHECK_STR_EQ(out, "2024-01-31T12:00:00Z - [ERROR]:failed with exit code 4\n"
+                      "2024-01-31T12:00:00Z - [INFO]:done\n");
+    free(out);
+    CHECK_STR_EQ(events, ""); /* no source: no event */
+}
+
+TEST(the_event_log_seam_answers_on_this_platform)
+{
+#ifdef _WIN32
+    /* Wine and Windows accept an event under an unregistered source. */
+    CHECK_INT_EQ(ecsb_eventlog_write("ecs-bootstrap-test", ECSB_LOG_ERROR, ECSB_EVENT_ERROR, "unit test event"), 0);
+#else
+    CHECK_INT_EQ(ecsb_eventlog_write("ecs-bootstrap-test", ECSB_LOG_ERROR, ECSB_EVENT_ERROR, "unit test event"), -1);
+#endif
+}
+
 int main(void)
 {
+    RUN(errors_and_the_result_become_events_masked);
+    RUN(result_lines_use_the_log_format);
+    RUN(the_event_log_seam_answers_on_this_platform);
     RUN(lines_use_ecstools_format_and_level_filter);
     RUN(registered_secrets_are_masked);
     RUN(a_secret_made_of_stars_does_not_hang);

@@ -112,14 +112,14 @@ TEST(full_plan_json)
     CHECK_CONTAINS(nth(&f, "actions", 5), "start AmazonECS");
     CHECK_STR_EQ(nth(&f, "actions", 6), "wait for registration (up to 20m)");
     CHECK_STR_EQ(nth(&f, "actions", 7), "publish attributes ecs.os-family=WINDOWS_SERVER_2022_CORE, team=payments");
-    /* Neither the proxy nor preloading is done by run yet: the plan says so. */
+    /* Preloading is not done by run yet: the plan says so. The proxy is. */
     const struct ecsb_json *detail = ecsb_json_get(f.json, "action_detail");
     CHECK_INT_EQ(count(&f, "action_detail"), 8);
     CHECK_STR_EQ(ecsb_json_get_string(ecsb_json_at(detail, 3), "name"), "credential-proxy");
-    CHECK(ecsb_json_get(ecsb_json_at(detail, 3), "not_yet_done")->type == ECSB_JSON_TRUE);
+    CHECK(ecsb_json_get(ecsb_json_at(detail, 3), "not_yet_done")->type == ECSB_JSON_FALSE);
     CHECK(ecsb_json_get(ecsb_json_at(detail, 4), "not_yet_done")->type == ECSB_JSON_TRUE);
     CHECK(ecsb_json_get(ecsb_json_at(detail, 5), "not_yet_done")->type == ECSB_JSON_FALSE);
-    CHECK_INT_EQ(count_matching(&f, "warnings", "not yet done by ecs-bootstrap"), 2);
+    CHECK_INT_EQ(count_matching(&f, "warnings", "not yet done by ecs-bootstrap"), 1);
     CHECK_CONTAINS(f.text.data, "4. set up task IAM role credential proxy");
     CHECK_CONTAINS(f.text.data, "[not yet done by this version]");
     const struct ecsb_json *sources = ecsb_json_get(f.json, "sources");

@@ -189,9 +189,12 @@ static bool block_set(struct ecsb_envfile *f, const char *name, const char *valu
 static bool broadcast_change(unsigned timeout_ms)
 {
     DWORD_PTR result = 0;
-    /* SMTO_ABORTIFHUNG skips hung windows; the timeout bounds each responsive one. */
+    /* SMTO_ABORTIFHUNG skips hung windows; the timeout bounds each responsive one. 1 s per
+     * window, as .NET's SetEnvironmentVariable(..., Machine) does: the agent (a service) never
+     * reads this message, only interactive shells do, and a slow window must not hold the boot
+     * (under Wine, 5 s per window made it 9.5 s: bench/README.md). */
     return SendMessageTimeoutW(HWND_BROADCAST, WM_SETTINGCHANGE, 0, (LPARAM)L"Environment",
-                               SMTO_ABORTIFHUNG | SMTO_NORMAL, timeout_ms ? timeout_ms : 5000, &result) != 0;
+                               SMTO_ABORTIFHUNG | SMTO_NORMAL, timeout_ms ? timeout_ms : 1000, &result) != 0;
 }
 
 /* Secret-bearing variables go only into the service's own Environment value: machine

@@ -122,6 +122,35 @@ static bool dependency_lists_equal(const wchar_t *a, const wchar_t *b)
     return *a == *b;
 }
 
+/* The DependOnService value of the service's registry key (a REG_MULTI_SZ, what
+ * ChangeServiceConfig stores), malloc'd; NULL when absent. Used when QueryServiceConfigW
+ * reports no dependencies: Wine's does so although the key holds them, and comparing
+ * with that empty list would reconfigure and restart the agent at every boot. */
+static wchar_t *registry_dependencies(const char *name)
+{
+    wchar_t *wname = ecsb_utf8_to_wide(name);
+    size_t n = wcslen(wname);
+    static const wchar_t prefix[] = L"SYSTEM\\CurrentControlSet\\Services\\";
+    wchar_t *key = ecsb_xcalloc(n + sizeof prefix / sizeof *prefix + 1, sizeof *key);
+    wcscpy(key, prefix);
+    wcscat(key, wname);
+    free(wname);
+    DWORD size = 0;
+    wchar_t *list = NULL;
+    if (RegGetValueW(HKEY_LOCAL_MACHINE, key, L"DependOnService", RRF_RT_REG_MULTI_SZ, NULL, NULL, &size) ==
+        ERROR_SUCCESS) {
+        /* Two spare NULs: the list stays double-NUL-terminated even if the stored one is not. */
+        list = ecsb_xcalloc(size / sizeof *list + 2, sizeof *list);
+        if (RegGetValueW(HKEY_LOCAL_MACHINE, key, L"DependOnService", RRF_RT_REG_MULTI_SZ, NULL, list, &size) !=
+            ERROR_SUCCESS) {
+            free(list);
+            list = NULL;
+        }
+    }
+    free(key);
+    return list;
+}
+
 static DWORD win_start_type(enum ecsb_start_type t)
 {
     return t == ECSB_START_DEMAND ? SERVICE_DEMAND_START : SERVICE_AUTO_START;
@@ -285,7 +314,11 @@ static enum ecsb_status reconfigure(SC_HANDLE svc, const struct ecsb_service_spe
     DWORD type = cur->dwServiceType == SERVICE_WIN32_OWN_PROCESS ? SERVICE_NO_CHANGE : SERVICE_WIN32_OWN_PROCESS;
     DWORD start = cur->dwStartType == win_start_type(s->start_type) ? SERVICE_NO_CHANGE : win_start_type(s->start_type);
     const wchar_t *new_cmd = wcscmp(cur->lpBinaryPathName ? cur->lpBinaryPathName : L"", cmd) ? cmd : NULL;
-    const wchar_t *new_deps = dependency_lists_equal(cur->lpDependencies, deps) ? NULL : deps;
+    wchar_t *stored = NULL;
+    if (!cur->lpDependencies || !*cur->lpDependencies)
+        stored = registry_dependencies(s->name);
+    const wchar_t *new_deps = dependency_lists_equal(stored ? stored : cur->lpDependencies, deps) ? NULL : deps;
+    free(stored);
     const wchar_t *new_disp = wcscmp(cur->lpDisplayName ? cur->lpDisplayName : L"", disp) ? disp : NULL;
     enum ecsb_status st = ECSB_OK;
     if (type != SERVICE_NO_CHANGE || start != SERVICE_NO_CHANGE || new_cmd || new_deps || new_disp) {

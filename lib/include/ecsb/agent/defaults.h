@@ -14,6 +14,10 @@
 
 #define ECSB_AGENT_SERVICE_NAME "AmazonECS"
 #define ECSB_DOCKER_SERVICE_NAME "docker"
+/* ecs-bootstrap's own boot-time service (installed by the MSI, msi/ecs-bootstrap.wxs). */
+#define ECSB_BOOT_SERVICE_NAME "EcsBootstrap"
+/* The Event Log source run reports under (registered by the MSI). */
+#define ECSB_EVENT_SOURCE "ecs-bootstrap"
 #define ECSB_AGENT_INTROSPECTION_PORT 51678
 #define ECSB_AGENT_CREDENTIALS_PORT 51679
 /* The agent's introspection API; registration is done when it names an ARN. */

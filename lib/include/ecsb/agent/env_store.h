@@ -50,7 +50,7 @@ struct ecsb_agent_env_target {
     const char *service_name;  /* service whose Environment value to write; NULL = skip.
                                 * The service must be installed (ECSB_ERR_NOT_FOUND if not). */
     bool broadcast;            /* send WM_SETTINGCHANGE "Environment" after a machine change */
-    unsigned broadcast_timeout_ms; /* 0 = 5000 */
+    unsigned broadcast_timeout_ms; /* per window; 0 = 1000, as .NET's SetEnvironmentVariable(Machine) */
     /* POSIX */
     const char *env_file;      /* path of the environment file (required on POSIX) */
 };

@@ -100,4 +100,11 @@ char *ecsb_service_console_log(const struct ecsb_service_mgr *m, const char *nam
 enum ecsb_status ecsb_service_uninstall(struct ecsb_service_mgr *m, const char *name, unsigned timeout_ms,
                                         bool *changed, struct ecsb_error *err);
 
+/* Being a service ourselves (the boot trigger the MSI installs runs `ecs-bootstrap run
+ * --service`). Runs body(arg) and returns its result. Windows: when the service control
+ * manager started this process, body runs while the service reports RUNNING, and its
+ * result becomes the service-specific exit code of the STOPPED service (0 = success);
+ * started from a console, body just runs. POSIX: body just runs. */
+int ecsb_service_host_run(const char *name, int (*body)(void *arg), void *arg);
+
 #endif

@@ -1,0 +1,115 @@
+/* Action "credential-proxy": the host side of task IAM roles (credential_proxy.h), when
+ * [agent] task_iam_role is on. At every boot: find the Up "vEthernet (nat)*" adapter
+ * (bounded wait: Docker and HNS create it after the docker service starts), add
+ * 169.254.170.2/32 unless there, wait until it is Preferred (a proxy added before that
+ * does not work), then the port proxy 169.254.170.2:80 -> 127.0.0.1:51679 unless there,
+ * and restart iphlpsvc so it applies it. Every step is skipped when already done. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "commands.h"
+#include "ecsb/agent/credential_proxy.h"
+#include "ecsb/agent/defaults.h"
+#include "ecsb/base/clock.h"
+#include "run.h"
+
+#define ADAPTER_STEP_MS 2000
+#define ADDRESS_WAIT_MS 30000
+#define ADDRESS_STEP_MS 250
+#define IPHLPSVC_TIMEOUT_MS 30000
+
+bool plan_action_credential_proxy(struct ecsb_plan *p, struct ecsb_buf *text)
+{
+    if (!p->config.agent.task_iam_role)
+        return false;
+    ecsb_buf_printf(text, "set up task IAM role credential proxy (%s:%d -> %s:%d)", ECSB_CP_ADDRESS,
+                    ECSB_CP_LISTEN_PORT, ECSB_CP_TARGET, ECSB_AGENT_CREDENTIALS_PORT);
+    return true;
+}
+
+static enum ecsb_status fail(struct run_ctx *ctx, const struct ecsb_error *err)
+{
+    char msg[sizeof err->message + 96];
+    snprintf(msg, sizeof msg, "task IAM role credential proxy: %s", err->message);
+    return run_fail(ctx, ECSB_EXIT_PREFLIGHT, err->code, msg);
+}
+
+/* Reads the host and decides, retrying while no nat adapter is Up, up to wait_ms. */
+static enum ecsb_status read_and_decide(struct run_ctx *ctx, long long wait_ms, struct ecsb_cp_host *h,
+                                        struct ecsb_cp_decision *d, struct ecsb_error *err)
+{
+    long long deadline = ecsb_monotonic_ms() + wait_ms;
+    for (;;) {
+        enum ecsb_status st = ecsb_cp_host_read(h, err);
+        if (st == ECSB_OK)
+            st = ecsb_cp_decide(h, ECSB_AGENT_CREDENTIALS_PORT, d, err);
+        if (st != ECSB_ERR_NOT_FOUND || ecsb_monotonic_ms() + ADAPTER_STEP_MS > deadline)
+            return st;
+        ecsb_cp_host_free(h);
+        ecsb_log(&ctx->log, ECSB_LOG_INFO, "waiting for the Docker nat adapter: %s", err->message);
+        ecsb_sleep_ms(ADAPTER_STEP_MS);
+    }
+}
+
+static enum ecsb_status wait_preferred(unsigned long ifindex, struct ecsb_error *err)
+{
+    long long deadline = ecsb_monotonic_ms() + ADDRESS_WAIT_MS;
+    for (;;) {
+        struct ecsb_cp_host h;
+        enum ecsb_status st = ecsb_cp_host_read(&h, err);
+        bool ready = false;
+        for (size_t i = 0; st == ECSB_OK && i < h.count; i++)
+            ready |= h.adapters[i].index == ifindex && h.adapters[i].addr == ECSB_CP_ADDR_PREFERRED;
+        ecsb_cp_host_free(&h);
+        if (st != ECSB_OK || ready)
+            return st;
+        if (ecsb_monotonic_ms() >= deadline)
+            return ecsb_error_set(err, ECSB_ERR_TIMEOUT, "%s on interface %lu is not usable (Preferred) after %ds",
+                                  ECSB_CP_ADDRESS, ifindex, ADDRESS_WAIT_MS / 1000);
+        ecsb_sleep_ms(ADDRESS_STEP_MS);
+    }
+}
+
+/* iphlpsvc reads the PortProxy configuration when it starts. */
+static enum ecsb_status restart_iphlpsvc(struct run_ctx *ctx, struct ecsb_error *err)
+{
+    bool changed;
+    enum ecsb_status st = ecsb_service_stop(ctx->services, "iphlpsvc", IPHLPSVC_TIMEOUT_MS, &changed, err);
+    return st == ECSB_OK ? ecsb_service_start(ctx->services, "iphlpsvc", IPHLPSVC_TIMEOUT_MS, &changed, err) : st;
+}
+
+enum ecsb_status run_action_credential_proxy(struct run_ctx *ctx, enum ecsb_phase_result *result,
+                                             struct ecsb_buf *detail)
+{
+    struct ecsb_cp_host h;
+    struct ecsb_cp_decision d;
+    struct ecsb_error err = {0};
+    long long wait_ms = ctx->plan.config.timeouts.docker_ns / 1000000;
+    enum ecsb_status st = read_and_decide(ctx, wait_ms, &h, &d, &err);
+    if (st == ECSB_ERR_UNSUPPORTED) {
+        ecsb_cp_host_free(&h);
+        *result = ECSB_PHASE_SKIPPED;
+        ecsb_buf_puts(detail, err.message);
+        return ECSB_OK;
+    }
+    if (st != ECSB_OK) {
+        ecsb_cp_host_free(&h);
+        return fail(ctx, &err);
+    }
+    unsigned long ifindex = h.adapters[d.adapter].index;
+    ecsb_buf_printf(detail, "adapter %s", d.why);
+    ecsb_cp_host_free(&h);
+    if (d.add_address && (st = ecsb_cp_host_add_address(ifindex, &err)) != ECSB_OK)
+        return fail(ctx, &err);
+    if (d.wait_address && (st = wait_preferred(ifindex, &err)) != ECSB_OK)
+        return fail(ctx, &err);
+    if (d.set_proxy) {
+        if ((st = ecsb_cp_host_set_proxy(ECSB_AGENT_CREDENTIALS_PORT, &err)) != ECSB_OK ||
+            (st = restart_iphlpsvc(ctx, &err)) != ECSB_OK)
+            return fail(ctx, &err);
+    }
+    ecsb_buf_printf(detail, ", %s %s/32, port proxy %s", d.add_address ? "added" : "has", ECSB_CP_ADDRESS,
+                    d.set_proxy ? "set" : "present");
+    *result = d.add_address || d.set_proxy ? ECSB_PHASE_CHANGED : ECSB_PHASE_UNCHANGED;
+    return ECSB_OK;
+}

@@ -1,0 +1,119 @@
+/* Windows half of credential_proxy.h: the IP Helper API for the adapters and the
+ * address, the PortProxy registry configuration (what `netsh interface portproxy`
+ * writes; there is no API) for the proxy. iphlpsvc reads that configuration when it
+ * starts: the action restarts it after a change (through the service seam). */
+#include "ecsb/agent/credential_proxy.h"
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <iphlpapi.h>
+#include <netioapi.h>
+#include <windows.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ecsb/base/buf.h"
+#include "win_util.h"
+
+static const wchar_t PROXY_KEY[] = L"SYSTEM\\CurrentControlSet\\Services\\PortProxy\\v4tov4\\tcp";
+
+static enum ecsb_cp_addr_state addr_state(const IP_ADAPTER_ADDRESSES *a, ULONG want)
+{
+    for (const IP_ADAPTER_UNICAST_ADDRESS *u = a->FirstUnicastAddress; u; u = u->Next) {
+        const struct sockaddr_in *sin = (const struct sockaddr_in *)u->Address.lpSockaddr;
+        if (!sin || sin->sin_family != AF_INET || sin->sin_addr.s_addr != want)
+            continue;
+        return u->DadState == IpDadStatePreferred ? ECSB_CP_ADDR_PREFERRED
+               : u->DadState == IpDadStateTentative ? ECSB_CP_ADDR_TENTATIVE : ECSB_CP_ADDR_BAD;
+    }
+    return ECSB_CP_ADDR_ABSENT;
+}
+
+static enum ecsb_status read_adapters(struct ecsb_cp_host *h, struct ecsb_error *err)
+{
+    ULONG size = 16384, rc = ERROR_BUFFER_OVERFLOW;
+    IP_ADAPTER_ADDRESSES *list = NULL;
+    for (int tries = 0; rc == ERROR_BUFFER_OVERFLOW && tries < 4; tries++) {
+        free(list);
+        list = ecsb_xmalloc(size);
+        rc = GetAdaptersAddresses(AF_INET, GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER,
+                                  NULL, list, &size);
+    }
+    if (rc != NO_ERROR && rc != ERROR_NO_DATA) {
+        free(list);
+        return ecsb_error_set(err, ECSB_ERR_PLATFORM, "GetAdaptersAddresses failed (error %lu)", rc);
+    }
+    struct in_addr want;
+    inet_pton(AF_INET, ECSB_CP_ADDRESS, &want);
+    size_t n = 0;
+    for (IP_ADAPTER_ADDRESSES *a = rc == NO_ERROR ? list : NULL; a; a = a->Next)
+        n++;
+    h->adapters = ecsb_xcalloc(n ? n : 1, sizeof *h->adapters);
+    for (IP_ADAPTER_ADDRESSES *a = rc == NO_ERROR ? list : NULL; a; a = a->Next) {
+        struct ecsb_cp_adapter *o = &h->adapters[h->count++];
+        o->name = ecsb_wide_to_utf8(a->FriendlyName ? a->FriendlyName : L"");
+        o->index = a->IfIndex;
+        o->up = a->OperStatus == IfOperStatusUp;
+        o->addr = addr_state(a, want.s_addr);
+    }
+    free(list);
+    return ECSB_OK;
+}
+
+enum ecsb_status ecsb_cp_host_read(struct ecsb_cp_host *h, struct ecsb_error *err)
+{
+    memset(h, 0, sizeof *h);
+    enum ecsb_status st = read_adapters(h, err);
+    if (st != ECSB_OK)
+        return st;
+    wchar_t name[64], value[128];
+    swprintf(name, 64, L"%hs/%d", ECSB_CP_ADDRESS, ECSB_CP_LISTEN_PORT);
+    DWORD size = sizeof value;
+    LSTATUS rc = RegGetValueW(HKEY_LOCAL_MACHINE, PROXY_KEY, name, RRF_RT_REG_SZ, NULL, value, &size);
+    if (rc == ERROR_SUCCESS)
+        h->proxy_target = ecsb_wide_to_utf8(value);
+    else if (rc != ERROR_FILE_NOT_FOUND)
+        return ecsb_error_set(err, ECSB_ERR_PLATFORM, "HKLM\\%ls\\%ls: RegGetValueW failed (error %ld)", PROXY_KEY,
+                              name, (long)rc);
+    return ECSB_OK;
+}
+
+enum ecsb_status ecsb_cp_host_add_address(unsigned long ifindex, struct ecsb_error *err)
+{
+    MIB_UNICASTIPADDRESS_ROW row;
+    InitializeUnicastIpAddressEntry(&row);
+    row.Address.Ipv4.sin_family = AF_INET;
+    inet_pton(AF_INET, ECSB_CP_ADDRESS, &row.Address.Ipv4.sin_addr);
+    row.InterfaceIndex = (NET_IFINDEX)ifindex;
+    row.OnLinkPrefixLength = 32;
+    row.DadState = IpDadStatePreferred;
+    DWORD rc = CreateUnicastIpAddressEntry(&row);
+    if (rc == NO_ERROR || rc == ERROR_OBJECT_ALREADY_EXISTS)
+        return ECSB_OK;
+    return ecsb_error_set(err, ECSB_ERR_PLATFORM, "adding %s/32 to interface %lu: CreateUnicastIpAddressEntry failed "
+                          "(error %lu); run elevated", ECSB_CP_ADDRESS, ifindex, rc);
+}
+
+enum ecsb_status ecsb_cp_host_set_proxy(unsigned target_port, struct ecsb_error *err)
+{
+    HKEY key;
+    LSTATUS rc = RegCreateKeyExW(HKEY_LOCAL_MACHINE, PROXY_KEY, 0, NULL, REG_OPTION_NON_VOLATILE, KEY_SET_VALUE, NULL,
+                                 &key, NULL);
+    if (rc != ERROR_SUCCESS)
+        return ecsb_error_set(err, ECSB_ERR_PLATFORM, "HKLM\\%ls: cannot open (error %ld); run elevated", PROXY_KEY,
+                              (long)rc);
+    char target[32];
+    ecsb_cp_proxy_value(target_port, target, sizeof target);
+    wchar_t name[64];
+    swprintf(name, 64, L"%hs/%d", ECSB_CP_ADDRESS, ECSB_CP_LISTEN_PORT);
+    wchar_t *wval = ecsb_utf8_to_wide(target);
+    rc = RegSetValueExW(key, name, 0, REG_SZ, (const BYTE *)wval, (DWORD)((wcslen(wval) + 1) * sizeof *wval));
+    free(wval);
+    RegCloseKey(key);
+    if (rc != ERROR_SUCCESS)
+        return ecsb_error_set(err, ECSB_ERR_PLATFORM, "HKLM\\%ls\\%ls: RegSetValueExW failed (error %ld)", PROXY_KEY,
+                              name, (long)rc);
+    return ECSB_OK;
+}
