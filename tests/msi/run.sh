@@ -50,7 +50,7 @@ check "install: ECSTools module in the PowerShell module path" \
 check "install: default INI in C:\\ProgramData\\Amazon\\ECS" cmp -s "$C/ProgramData/Amazon/ECS/ecs-bootstrap.ini" \
   "$(dirname "$0")/../../msi/ecs-bootstrap.ini"
 check "install: the installed exe is the built one" cmp -s "$C/Program Files/Amazon/ECS/ecs-bootstrap.exe" \
-  "$(dirname "$MSI")/windows/ecs-bootstrap.exe"
+  "$(dirname "$MSI")/ecs-bootstrap.exe"
 # Windows Installer quotes the path; Wine's msi leaves it unquoted (docs/windows.md).
 check_eq "install: boot trigger service ImagePath" "$(regval "$SVC" ImagePath | tr -d '"')" \
   'C:\Program Files\Amazon\ECS\ecs-bootstrap.exe run --service'
