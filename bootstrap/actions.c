@@ -1,6 +1,6 @@
-/* actions.c: the action table (see actions.h). Image preloading and the task IAM
- * role credential proxy are planned here and not yet done: each becomes a run
- * function in its own action_<name>.c, set in its row. */
+/* actions.c: the action table (see actions.h). The task IAM role credential proxy
+ * is planned here and not yet done: it becomes a run function in its own
+ * action_<name>.c, set in its row. */
 #include "actions.h"
 
 #include <string.h>
@@ -31,7 +31,7 @@ static const struct run_action rows[] = {
     {"preflight", plan_action_preflight, run_action_preflight},
     {"agent-config", plan_action_agent_config, run_action_agent_config},
     {"credential-proxy", plan_credential_proxy, NULL},
-    {"preload-images", plan_preload_images, NULL},
+    {"preload-images", plan_preload_images, run_action_preload_images},
     {"service", plan_action_service, run_action_service},
     {"register", plan_action_register, run_action_register},
     {"attributes", plan_action_attributes, run_action_attributes},

@@ -61,5 +61,14 @@ bool plan_action_register(struct ecsb_plan *p, struct ecsb_buf *text);
 enum ecsb_status run_action_attributes(struct run_ctx *ctx, enum ecsb_phase_result *result,
                                        struct ecsb_buf *detail);
 bool plan_action_attributes(struct ecsb_plan *p, struct ecsb_buf *text);
+enum ecsb_status run_action_preload_images(struct run_ctx *ctx, enum ecsb_phase_result *result,
+                                           struct ecsb_buf *detail);
+
+/* What the preload-images action and `ecs-bootstrap preload` share (action_preload.c):
+ * the preload options from the plan (host build, images.*, timeouts.docker), and the
+ * exit code for a failed preload (3: fix the image list; 4: the engine or network). */
+struct ecsb_preload_opts;
+void preload_opts_from_plan(const struct ecsb_plan *p, struct ecsb_preload_opts *o);
+int preload_exit_code(enum ecsb_status st);
 
 #endif

@@ -15,6 +15,7 @@ enum ecsb_exit {
 
 int cmd_os_family(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_preload(int argc, char **argv);
 int cmd_migrate_userdata(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_status(int argc, char **argv);

@@ -22,7 +22,7 @@
 #include "ecsb/config/settings.h"
 
 enum ecsb_pull_behavior {
-    ECSB_PULL_UNSET = 0, /* not configured: prefer-cached when images are preloaded, else the agent's default */
+    ECSB_PULL_UNSET = 0, /* not configured: the agent's default (also when images are preloaded) */
     ECSB_PULL_DEFAULT,
     ECSB_PULL_ALWAYS,
     ECSB_PULL_ONCE,
