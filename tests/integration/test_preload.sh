@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# ecs-bootstrap preload against a real dockerd and docker-registry (scripts/docker-services.sh)
+# and against a small engine fixture (tests/integration/fake_engine.py) for the streams a real
+# engine cannot be made to send. Ends with "N passed, M failed".
+set -u
+cd "$(dirname "$0")/../.." || exit
+B=${ECSB_BUILD:-$PWD/build/posix}/ecs-bootstrap
+# shellcheck source=scripts/docker-services.sh
+. scripts/docker-services.sh
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+expect() { if [ "$2" = "$3" ]; then ok; else bad "$1: want '$2', got '$3'"; fi; }
+contains() { if grep -qF -- "$2" "$3"; then ok; else bad "$1: '$2' not in $3:"; tail -n 5 "$3"; fi; }
+
+ds_init
+T=$DS_TMP
+: >"$T/empty.ini"
+HOST=(--build 20348 --installation-type "Server Core" --config "$T/empty.ini")
+run_rc() { "$B" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
+jqv() { jq -r "$1" "$T/out" 2>/dev/null; }
+
+# --- the plan keeps preloaded images (no engine needed) ----------------------------------
+printf '[cluster]\nname = c\nregion = us-east-1\n[images]\npreload = r/servercore:{ltsc}, r/app:1\n[environment]\nECS_EXCLUDE_UNTRACKED_IMAGE = mine:2\n' >"$T/ud.ini"
+AWS_EC2_METADATA_DISABLED=true run_rc plan --json --userdata "$T/ud.ini" "${HOST[@]}"
+expect "plan exclude list" "mine:2,r/servercore:ltsc2022,r/app:1" "$(jqv '.agent_environment.ECS_EXCLUDE_UNTRACKED_IMAGE')"
+expect "plan pull behaviour unset" "null" "$(jqv '.agent_environment.ECS_IMAGE_PULL_BEHAVIOR')"
+
+# --- the fixture engine: errorDetail under HTTP 200, retry, cut stream -------------------
+python3 tests/integration/fake_engine.py "$T/fe.port" "error:manifest for x/y:1 not found: manifest unknown,error:read: connection reset by peer,ok,cut" &
+DS_PIDS+=("$!")
+for _ in $(seq 50); do [ -s "$T/fe.port" ] && break; sleep 0.1; done
+FE="tcp://127.0.0.1:$(cat "$T/fe.port")"
+DOCKER_HOST=$FE run_rc preload "${HOST[@]}" --images x/y:1 --json
+expect "errorDetail under 200: exit" 3 "$rc"
+expect "errorDetail under 200: result" "missing" "$(jqv '.images[0].result')"
+contains "errorDetail message" "manifest unknown" "$T/err"
+# a transient errorDetail is retried, and the second stream succeeds
+DOCKER_HOST=$FE run_rc preload "${HOST[@]}" --images x/z:2 --json
+expect "retry after a transient errorDetail" "0 pulled 2 10.0.20348.1" "$rc $(jqv '.images[0].result') $(jqv '.images[0].attempts') $(jqv '.images[0].os_version')"
+contains "retry logged" "attempt 1 failed" "$T/err"
+expect "fixture saw 3 pulls" 3 "$(grep -c '^POST' "$T/fe.port.log")"
+# verify mode never pulls
+DOCKER_HOST=$FE run_rc preload "${HOST[@]}" --images x/q:3 --mode verify --json
+expect "verify: missing image" "3 missing" "$rc $(jqv '.images[0].result')"
+expect "verify pulls nothing" 3 "$(grep -c '^POST' "$T/fe.port.log")"
+# an engine that is not there: bounded wait, exit 4
+DOCKER_HOST=tcp://127.0.0.1:9 run_rc preload "${HOST[@]}" --images x/y:1 --set timeouts.docker=2s
+expect "no engine: exit" 4 "$rc"
+contains "no engine: message" "did not answer within 2 s" "$T/err"
+
+# --- a real dockerd and registry ----------------------------------------------------------
+if ! why=$(ds_available); then
+  echo "SKIP real-engine tests: $why"
+elif ! ds_start_dockerd >"$T/ds.out" 2>&1 || ! ds_start_registry >>"$T/ds.out" 2>&1; then
+  bad "docker services did not start: $(tail -n 5 "$T/ds.out")"
+else
+  R=$DS_REG
+  ds_make_image "$R/windows/servercore:ltsc2022" 4 && ds_make_image "$R/windows/nanoserver:ltsc2022" 1 &&
+    ds_make_image "$R/app/web:1" 1 || bad "test images could not be made"
+  IMAGES="$R/windows/nanoserver:{nanoserver},$R/windows/servercore:{ltsc},$R/app/web:1"
+  pulls() { ds_docker events --since "$1" --until "$(date +%s)" --filter type=image --filter event=pull | wc -l; }
+  t0=$(date +%s)
+  run_rc preload "${HOST[@]}" --images "$IMAGES" --parallel 2 --json
+  expect "first preload: exit" 0 "$rc"
+  expect "first preload: results" "pulled pulled pulled" "$(jqv '[.images[].result] | join(" ")')"
+  expect "servercore first" "$R/windows/servercore:ltsc2022" "$(jqv '.images[0].image')"
+  expect "engine has the images" 3 "$(ds_docker images --format '{{.Repository}}:{{.Tag}}' | grep -c "^$R/")"
+  contains "progress lines" "servercore:ltsc2022: downloading" "$T/err"
+  sleep 1
+  expect "first preload: 3 pulls" 3 "$(pulls "$t0")"
+  t1=$(date +%s)
+  sleep 1
+  run_rc preload "${HOST[@]}" --images "$IMAGES"
+  expect "second preload: exit" 0 "$rc"
+  contains "second preload: table" "0 pulled, 3 present, 0 failed" "$T/out"
+  sleep 1
+  expect "second preload pulls nothing" 0 "$(pulls "$t1")"
+  # a missing image is a clear error; the others complete
+  ds_docker rmi "$R/app/web:1" >/dev/null
+  run_rc preload "${HOST[@]}" --images "$R/nope/none:1,$R/app/web:1" --json
+  expect "missing image: exit" 3 "$rc"
+  expect "missing image: results" "missing pulled" "$(jqv '[.images[].result] | join(" ")')"
+  contains "missing image named" "$R/nope/none:1" "$T/err"
+  contains "missing image: summary" "1 of 2 image(s) not preloaded" "$T/err"
+  # verify mode at boot: present images pass, nothing is pulled
+  sleep 1
+  t2=$(date +%s)
+  sleep 1
+  run_rc preload "${HOST[@]}" --images "$IMAGES" --mode verify
+  expect "verify: exit" 0 "$rc"
+  sleep 1
+  expect "verify pulls nothing (real engine)" 0 "$(pulls "$t2")"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
