@@ -9,6 +9,7 @@
 #include "ecsb/base/json.h"
 #include "ecsb/base/thread.h"
 #include "ecsb/docker/engine.h"
+#include "ecsb/docker/registry.h"
 
 const char *ecsb_preload_result_name(enum ecsb_preload_result r)
 {
@@ -140,6 +141,33 @@ static enum ecsb_status pull_with_retries(struct ecsb_docker *d, struct shared *
     return st;
 }
 
+/* The check before download; false when the image must not be pulled (result set). */
+static bool registry_allows(struct ecsb_docker *d, struct shared *sh, struct ecsb_preload_item *it)
+{
+    if (!sh->o->host_build) return true;
+    struct ecsb_registry_check rc;
+    struct ecsb_error err = {0};
+    long long t0 = ecsb_clock_mono(sh->o->clock);
+    enum ecsb_status st = ecsb_registry_check(d->http, it->ref, sh->o->host_build, sh->o->call_timeout_ms, &rc, &err);
+    it->check_ms = ecsb_clock_mono(sh->o->clock) - t0;
+    bool go = true;
+    if (st == ECSB_ERR_INVALID) {
+        fail(it, ECSB_PRELOAD_WRONG_BUILD, err.message);
+        go = false;
+    } else if (st == ECSB_ERR_NOT_FOUND) {
+        fail(it, ECSB_PRELOAD_MISSING, err.message);
+        go = false;
+    } else if (st != ECSB_OK) {
+        say(sh, "preload: %s: registry check skipped (%s); the build is checked after the pull", it->ref, err.message);
+    } else {
+        it->download_size = rc.download_size;
+        say(sh, "preload: %s: registry offers %s%s, %.1f MB to download", it->ref, rc.checked ? "build " : "",
+            rc.checked ? rc.os_version : "no Windows build to compare", rc.download_size / 1e6);
+    }
+    ecsb_registry_check_free(&rc);
+    return go;
+}
+
 static void process(struct ecsb_docker *d, struct shared *sh, struct ecsb_preload_item *it)
 {
     long long t0 = ecsb_clock_mono(sh->o->clock);
@@ -151,7 +179,7 @@ static void process(struct ecsb_docker *d, struct shared *sh, struct ecsb_preloa
     } else if (sh->o->verify_only) {
         if (present) wrong_build(sh, it);
         else fail(it, ECSB_PRELOAD_MISSING, err.code == ECSB_ERR_NOT_FOUND ? "not present on the engine" : err.message);
-    } else {
+    } else if (registry_allows(d, sh, it)) {
         /* Missing, or a floating tag whose present image has another build: pull, then check again. */
         enum ecsb_status st = pull_with_retries(d, sh, it, &err);
         if (st != ECSB_OK)
@@ -284,6 +312,10 @@ void ecsb_preload_json(const struct ecsb_preload_report *r, struct ecsb_buf *out
         ecsb_jw_string(&w, it->os_version);
         ecsb_jw_key(&w, "size");
         ecsb_jw_int(&w, it->size);
+        ecsb_jw_key(&w, "download_size");
+        ecsb_jw_int(&w, it->download_size);
+        ecsb_jw_key(&w, "check_ms");
+        ecsb_jw_int(&w, it->check_ms);
         ecsb_jw_key(&w, "downloaded");
         ecsb_jw_int(&w, it->downloaded);
         ecsb_jw_key(&w, "ms");

@@ -31,21 +31,21 @@ python3 tests/integration/fake_engine.py "$T/fe.port" "error:manifest for x/y:1 
 DS_PIDS+=("$!")
 for _ in $(seq 50); do [ -s "$T/fe.port" ] && break; sleep 0.1; done
 FE="tcp://127.0.0.1:$(cat "$T/fe.port")"
-DOCKER_HOST=$FE run_rc preload "${HOST[@]}" --images x/y:1 --json
+DOCKER_HOST=$FE run_rc preload "${HOST[@]}" --images 127.0.0.1:9/x/y:1 --json
 expect "errorDetail under 200: exit" 3 "$rc"
 expect "errorDetail under 200: result" "missing" "$(jqv '.images[0].result')"
 contains "errorDetail message" "manifest unknown" "$T/err"
 # a transient errorDetail is retried, and the second stream succeeds
-DOCKER_HOST=$FE run_rc preload "${HOST[@]}" --images x/z:2 --json
+DOCKER_HOST=$FE run_rc preload "${HOST[@]}" --images 127.0.0.1:9/x/z:2 --json
 expect "retry after a transient errorDetail" "0 pulled 2 10.0.20348.1" "$rc $(jqv '.images[0].result') $(jqv '.images[0].attempts') $(jqv '.images[0].os_version')"
 contains "retry logged" "attempt 1 failed" "$T/err"
 expect "fixture saw 3 pulls" 3 "$(grep -c '^POST' "$T/fe.port.log")"
 # verify mode never pulls
-DOCKER_HOST=$FE run_rc preload "${HOST[@]}" --images x/q:3 --mode verify --json
+DOCKER_HOST=$FE run_rc preload "${HOST[@]}" --images 127.0.0.1:9/x/q:3 --mode verify --json
 expect "verify: missing image" "3 missing" "$rc $(jqv '.images[0].result')"
 expect "verify pulls nothing" 3 "$(grep -c '^POST' "$T/fe.port.log")"
 # an engine that is not there: bounded wait, exit 4
-DOCKER_HOST=tcp://127.0.0.1:9 run_rc preload "${HOST[@]}" --images x/y:1 --set timeouts.docker=2s
+DOCKER_HOST=tcp://127.0.0.1:9 run_rc preload "${HOST[@]}" --images 127.0.0.1:9/x/y:1 --set timeouts.docker=2s
 expect "no engine: exit" 4 "$rc"
 contains "no engine: message" "did not answer within 2 s" "$T/err"
 
@@ -91,6 +91,39 @@ else
   expect "verify: exit" 0 "$rc"
   sleep 1
   expect "verify pulls nothing (real engine)" 0 "$(pulls "$t2")"
+
+  # --- the build check before download: manifest lists with crafted os.version ----------
+  ds_make_image "$R/win/core:base" 1 || bad "base image for the manifest lists"
+  mt=application/vnd.docker.distribution.manifest.v2+json
+  hdr=$(curl -sI -H "Accept: $mt" "http://$R/v2/win/core/manifests/base" | tr -d '\r')
+  dig=$(printf '%s\n' "$hdr" | awk -F': ' 'tolower($1)=="docker-content-digest"{print $2}')
+  size=$(printf '%s\n' "$hdr" | awk -F': ' 'tolower($1)=="content-length"{print $2}')
+  # push_list TAG OSVERSION: a list with a linux entry (what this engine pulls) and a windows one
+  push_list() {
+    curl -s -o /dev/null -w '%{http_code}' -X PUT \
+      -H 'Content-Type: application/vnd.docker.distribution.manifest.list.v2+json' \
+      --data-binary "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.list.v2+json\",\"manifests\":[
+        {\"mediaType\":\"$mt\",\"size\":$size,\"digest\":\"$dig\",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},
+        {\"mediaType\":\"$mt\",\"size\":$size,\"digest\":\"$dig\",\"platform\":{\"architecture\":\"amd64\",\"os\":\"windows\",\"os.version\":\"$2\"}}]}" \
+      "http://$R/v2/win/core/manifests/$1"
+  }
+  expect "push list newer" 201 "$(push_list newer 10.0.26100.1)"
+  expect "push list older" 201 "$(push_list older 10.0.17763.5000)"
+  expect "push list match" 201 "$(push_list match 10.0.20348.9999)"
+  blobs() { grep -c 'GET /v2/win/core/blobs/' "$DS_REG_LOG"; }
+  b0=$(blobs)
+  run_rc preload "${HOST[@]}" --images "$R/win/core:newer,$R/win/core:older" --json
+  expect "build check: exit" 3 "$rc"
+  expect "build check: results" "wrong-build wrong-build" "$(jqv '[.images[].result] | join(" ")')"
+  contains "newer named with the host build" "$R/win/core:newer offers Windows build(s) 10.0.26100.1 but this host is build 20348" "$T/err"
+  contains "older refused too" "$R/win/core:older offers Windows build(s) 10.0.17763.5000" "$T/err"
+  expect "no blob requested for refused builds" "$b0" "$(blobs)"
+  expect "refused images not pulled" "" "$(ds_docker images -q "$R/win/core" 2>/dev/null)"
+  run_rc preload "${HOST[@]}" --images "$R/win/core:match" --json
+  expect "same build, another revision: accepted and pulled" "0 pulled" "$rc $(jqv '.images[0].result')"
+  contains "download size announced" "registry offers build 10.0.20348.9999" "$T/err"
+  expect "download size in the summary" "true" "$(jqv '.images[0].download_size > 0')"
+  expect "the access log does show blob requests of a real pull" true "$([ "$(blobs)" -gt "$b0" ] && echo true)"
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -4,7 +4,9 @@
  * Per image: inspect; present with the host build (or no build to compare) ->
  * skipped; missing (or a floating tag with another build) -> pulled, with bounded
  * parallelism, servercore images first, retried with doubling backoff on transient
- * failures; an unknown image fails at once and the others still complete. A pull
+ * failures; an unknown image fails at once and the others still complete. Before a
+ * pull the registry is asked which builds the tag offers (ecsb/docker/registry.h):
+ * another build is refused before any layer is downloaded. A pull
  * stream is never dropped: the deadline only stops new attempts and the waits
  * between them; a stream idle for idle_ms is given up. After every pull the
  * image's OsVersion build is compared with the host build. */
@@ -53,6 +55,8 @@ struct ecsb_preload_item {
     char *os_version;         /* "" when unknown */
     int64_t size;             /* bytes on disk as the engine reports it */
     int64_t downloaded;       /* bytes the pull downloaded */
+    int64_t download_size;    /* compressed size the registry announced (0: not asked) */
+    long long check_ms;       /* the registry check before download */
     long long ms;
     int attempts;
     char *error;              /* NULL when it worked */
