@@ -83,13 +83,16 @@ static void on_progress(void *ctx, const struct ecsb_pull_progress *p)
         (now - w->started) / 1000);
 }
 
-/* Inspects ref into the item; true when it is present. A build mismatch sets wrong. */
+/* Inspects ref into the item; true when it is present. A build mismatch sets wrong;
+ * err->code is ECSB_ERR_NOT_FOUND for an absent image, another code when the engine
+ * could not be asked (then nothing may be concluded). */
 static bool inspect(struct ecsb_docker *d, struct shared *sh, struct ecsb_preload_item *it, bool *wrong,
                     struct ecsb_error *err)
 {
     struct ecsb_docker_image img;
     *wrong = false;
     if (ecsb_docker_image_inspect(d, it->ref, &img, err) != ECSB_OK) return false;
+    err->code = ECSB_OK;
     free(it->os_version);
     it->os_version = ecsb_xstrdup(img.os_version);
     it->size = img.size;
@@ -174,7 +177,9 @@ static void process(struct ecsb_docker *d, struct shared *sh, struct ecsb_preloa
     struct ecsb_error err = {0};
     bool wrong = false;
     bool present = inspect(d, sh, it, &wrong, &err);
-    if (present && !wrong) {
+    if (!present && err.code != ECSB_ERR_NOT_FOUND) {
+        fail(it, ECSB_PRELOAD_FAILED, err.message); /* the engine did not answer: neither present nor missing */
+    } else if (present && !wrong) {
         it->result = ECSB_PRELOAD_PRESENT;
     } else if (sh->o->verify_only) {
         if (present) wrong_build(sh, it);
