@@ -35,6 +35,7 @@ static const struct run_action rows[] = {
     {"service", plan_action_service, run_action_service},
     {"register", plan_action_register, run_action_register},
     {"attributes", plan_action_attributes, run_action_attributes},
+    {"warm-images", plan_action_warm, run_action_warm},
 };
 
 _Static_assert(sizeof rows / sizeof rows[0] <= ECSB_REPORT_MAX_PHASES, "the report holds one entry per action");

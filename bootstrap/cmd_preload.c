@@ -59,15 +59,15 @@ static int apply_flags(const struct preload_args *a, struct ecsb_preload_opts *o
     return ECSB_EXIT_OK;
 }
 
-/* The image list: --images, else the plan's, else the default pair. */
-static int image_list(const struct preload_args *a, const struct ecsb_plan *p, struct ecsb_strlist *out)
+/* The image list: --images, else the plan's, else the default pair (also for warm). */
+int preload_image_list(const char *images, const struct ecsb_plan *p, struct ecsb_strlist *out)
 {
     struct ecsb_strlist raw = {0};
     char *copy = NULL;
     const char *defaults[] = {"mcr.microsoft.com/windows/servercore:{ltsc}",
                               "mcr.microsoft.com/windows/nanoserver:{nanoserver}"};
-    if (a->images) {
-        copy = ecsb_xstrdup(a->images);
+    if (images) {
+        copy = ecsb_xstrdup(images);
         raw.items = ecsb_xcalloc(strlen(copy) + 1, sizeof *raw.items);
         for (char *tok = strtok(copy, ", "); tok; tok = strtok(NULL, ", "))
             raw.items[raw.count++] = tok;
@@ -78,10 +78,10 @@ static int image_list(const struct preload_args *a, const struct ecsb_plan *p, s
         raw.count = 2;
     }
     size_t skipped = ecsb_plan_expand_images(&raw, p->build, out);
-    if (a->images) free(raw.items);
+    if (images) free(raw.items);
     free(copy);
     if (skipped || !out->count) {
-        fprintf(stderr, "ecs-bootstrap preload: build %u has no known servercore/nanoserver tag for {ltsc} or "
+        fprintf(stderr, "ecs-bootstrap: build %u has no known servercore/nanoserver tag for {ltsc} or "
                         "{nanoserver}%s; name the images with --images\n", p->build, out->count ? "" : " (no images left)");
         return ECSB_EXIT_BAD_INPUT;
     }
@@ -103,7 +103,7 @@ static int preload(struct load_options *lo, const struct preload_args *a)
     o.ctx = lo->masker;
     struct ecsb_strlist images = {0};
     int rc = apply_flags(a, &o);
-    if (rc == ECSB_EXIT_OK) rc = image_list(a, &plan, &images);
+    if (rc == ECSB_EXIT_OK) rc = preload_image_list(a->images, &plan, &images);
     if (rc == ECSB_EXIT_OK) {
         struct ecsb_preload_report r;
         st = ecsb_preload_run(&o, (const char *const *)images.items, images.count, &r, &err);

@@ -19,5 +19,6 @@ int cmd_preload(int argc, char **argv);
 int cmd_migrate_userdata(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_warm(int argc, char **argv);
 
 #endif

@@ -256,6 +256,15 @@ enum ecsb_status ecsb_docker_image_inspect(struct ecsb_docker *d, const char *re
     out->os_version = ecsb_xstrdup(osv ? osv : "");
     out->size = (int64_t)size;
     collect_layer_dirs(out, ecsb_json_get(ecsb_json_get(j, "GraphDriver"), "Data"));
+    const char *driver = ecsb_json_get_string(ecsb_json_get(j, "GraphDriver"), "Name");
+    out->driver = ecsb_xstrdup(driver ? driver : "");
+    const struct ecsb_json *layers = ecsb_json_get(ecsb_json_get(j, "RootFS"), "Layers");
+    for (size_t i = 0; layers && layers->type == ECSB_JSON_ARRAY && i < layers->count; i++) {
+        const char *diff = ecsb_json_string(layers->items[i]);
+        if (!diff) continue;
+        out->diff_ids = ecsb_xrealloc(out->diff_ids, (out->n_diff_ids + 1) * sizeof *out->diff_ids);
+        out->diff_ids[out->n_diff_ids++] = ecsb_xstrdup(diff);
+    }
     ecsb_json_free(j);
     return ECSB_OK;
 }
@@ -267,6 +276,9 @@ void ecsb_docker_image_free(struct ecsb_docker_image *img)
     free(img->os_version);
     for (size_t i = 0; i < img->n_layer_dirs; i++) free(img->layer_dirs[i]);
     free(img->layer_dirs);
+    for (size_t i = 0; i < img->n_diff_ids; i++) free(img->diff_ids[i]);
+    free(img->diff_ids);
+    free(img->driver);
     memset(img, 0, sizeof *img);
 }
 

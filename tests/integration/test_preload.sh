@@ -92,6 +92,24 @@ else
   sleep 1
   expect "verify pulls nothing (real engine)" 0 "$(pulls "$t2")"
 
+  # --- warm-up: every layer file of the images read once ------------------------------
+  want_files=0 want_bytes=0
+  for ref in "$R/windows/servercore:ltsc2022" "$R/windows/nanoserver:ltsc2022"; do
+    # vfs reports no GraphDriver.Data: the single layer's folder through the layer database
+    diff=$(ds_docker image inspect -f '{{index .RootFS.Layers 0}}' "$ref")
+    d=$DS_TMP/data/vfs/dir/$(cat "$DS_TMP/data/image/vfs/layerdb/sha256/${diff#sha256:}/cache-id")
+    want_files=$((want_files + $(find "$d" -type f | wc -l)))
+    want_bytes=$((want_bytes + $(find "$d" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')))
+  done
+  run_rc warm "${HOST[@]}" --images "$R/windows/servercore:{ltsc},$R/windows/nanoserver:{nanoserver}" --json
+  expect "warm: the test found files" true "$([ "$want_files" -gt 0 ] && echo true)"
+  expect "warm: every layer file read once" "0 $want_files $want_files $want_bytes $want_bytes true" \
+    "$rc $(jqv '[.files, .files_read, .bytes_total, .bytes_read, .complete] | map(tostring) | join(" ")')"
+  expect "warm found the images' folders" "2 2" "$(jqv '"\(.images) \(.folders)"')"
+  run_rc warm "${HOST[@]}" --images "$R/nope/none:1"
+  expect "warm of an absent image: no failure, reported" "0" "$rc"
+  contains "warm of an absent image: named" "nope/none:1" "$T/err"
+
   # --- the build check before download: manifest lists with crafted os.version ----------
   ds_make_image "$R/win/core:base" 1 || bad "base image for the manifest lists"
   mt=application/vnd.docker.distribution.manifest.v2+json

@@ -33,6 +33,7 @@ RECORDER(rec_service, "service")
 RECORDER(rec_register, "register")
 RECORDER(rec_attributes, "attributes")
 RECORDER(rec_preload, "preload-images")
+RECORDER(rec_warm, "warm-images")
 
 static enum ecsb_status fail_agent_config(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *d)
 {
@@ -55,7 +56,8 @@ static struct run_actions stub_table(run_action_fn agent_config)
     struct run_actions real = run_actions_default();
     const struct { const char *name; run_action_fn fn; } stubs[] = {
         {"preflight", rec_preflight}, {"agent-config", agent_config}, {"service", rec_service},
-        {"register", rec_register},   {"attributes", rec_attributes}, {"preload-images", rec_preload}};
+        {"register", rec_register},   {"attributes", rec_attributes}, {"preload-images", rec_preload},
+        {"warm-images", rec_warm}};
     for (size_t i = 0; i < real.count; i++) {
         stub_rows[i] = real.rows[i];
         for (size_t k = 0; k < sizeof stubs / sizeof stubs[0]; k++)
@@ -112,10 +114,11 @@ TEST(run_executes_exactly_the_plan)
         if (i > 0 && !a->not_yet_done)
             snprintf(to_run + strlen(to_run), sizeof to_run - strlen(to_run), "%s%s", *to_run ? "," : "", a->name);
     }
-    CHECK_STR_EQ(planned, "config,preflight,agent-config,credential-proxy,preload-images,service,register,attributes");
+    CHECK_STR_EQ(planned,
+                 "config,preflight,agent-config,credential-proxy,preload-images,service,register,attributes,warm-images");
     /* Every action this version does ran, once, in order; the others were skipped. */
     CHECK_STR_EQ(called, to_run);
-    CHECK_STR_EQ(called, "preflight,agent-config,preload-images,service,register,attributes");
+    CHECK_STR_EQ(called, "preflight,agent-config,preload-images,service,register,attributes,warm-images");
     CHECK_INT_EQ(ctx.report.phases[3].result, ECSB_PHASE_SKIPPED);
     CHECK_STR_EQ(ctx.report.phases[3].detail, "not yet done by this version");
     CHECK_INT_EQ(ctx.report.phases[4].result, ECSB_PHASE_CHANGED);

@@ -102,7 +102,7 @@ TEST(full_plan_json)
     CHECK_INT_EQ(count(&f, "preload_images"), 2);
     CHECK_STR_EQ(nth(&f, "preload_images", 0), "mcr.microsoft.com/windows/servercore:ltsc2022");
     CHECK_STR_EQ(nth(&f, "preload_images", 1), "mcr.microsoft.com/windows/nanoserver:ltsc2022");
-    CHECK_INT_EQ(count(&f, "actions"), 8);
+    CHECK_INT_EQ(count(&f, "actions"), 9);
     char want[64];
     snprintf(want, sizeof want, "write agent environment (%zu variables)", f.plan.env.count);
     CHECK_CONTAINS(nth(&f, "actions", 0), "read the configuration");
@@ -114,9 +114,10 @@ TEST(full_plan_json)
     CHECK_CONTAINS(nth(&f, "actions", 5), "start AmazonECS");
     CHECK_STR_EQ(nth(&f, "actions", 6), "wait for registration (up to 20m)");
     CHECK_STR_EQ(nth(&f, "actions", 7), "publish attributes ecs.os-family=WINDOWS_SERVER_2022_CORE, team=payments");
+    CHECK_STR_EQ(nth(&f, "actions", 8), "warm up 2 preloaded images (read their layer files once, up to 10 min)");
     /* The proxy is not done by run yet: the plan says so; preloading is. */
     const struct ecsb_json *detail = ecsb_json_get(f.json, "action_detail");
-    CHECK_INT_EQ(count(&f, "action_detail"), 8);
+    CHECK_INT_EQ(count(&f, "action_detail"), 9);
     CHECK_STR_EQ(ecsb_json_get_string(ecsb_json_at(detail, 3), "name"), "credential-proxy");
     CHECK(ecsb_json_get(ecsb_json_at(detail, 3), "not_yet_done")->type == ECSB_JSON_TRUE);
     CHECK(ecsb_json_get(ecsb_json_at(detail, 4), "not_yet_done")->type == ECSB_JSON_FALSE);
@@ -157,7 +158,8 @@ TEST(minimal_plan_and_unsupported_host)
     CHECK_CONTAINS(nth(&f, "warnings", 0), "ecs.os-family will be 'windows'");
     CHECK_CONTAINS(nth(&f, "warnings", 1), "1 image(s) using {ltsc}");
     CHECK_STR_EQ(env_of(&f, "ECS_EXCLUDE_UNTRACKED_IMAGE"), "busybox:1");
-    CHECK_INT_EQ(count(&f, "actions"), 7); /* no proxy */
+    CHECK_INT_EQ(count(&f, "actions"), 8); /* no proxy; warm-up after registration */
+    CHECK_CONTAINS(nth(&f, "actions", 7), "warm up 1 preloaded image");
     CHECK_STR_EQ(nth(&f, "actions", 3), "preload 1 image (2 in parallel)");
     CHECK_STR_EQ(nth(&f, "actions", 5), "wait for registration (up to 15m)");
     CHECK_STR_EQ(nth(&f, "actions", 6), "publish attributes ecs.os-family=windows");

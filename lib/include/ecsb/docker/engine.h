@@ -70,6 +70,9 @@ struct ecsb_docker_image {
     int64_t size;
     char **layer_dirs;               /* GraphDriver.Data paths (UpperDir, LowerDir parts, dir) */
     size_t n_layer_dirs;
+    char *driver;                    /* GraphDriver.Name: "windowsfilter", "overlay2", "vfs" */
+    char **diff_ids;                 /* RootFS.Layers, base first */
+    size_t n_diff_ids;
 };
 /* GET /images/{ref}/json. ECSB_ERR_NOT_FOUND when the engine has no such image. */
 enum ecsb_status ecsb_docker_image_inspect(struct ecsb_docker *d, const char *ref, struct ecsb_docker_image *out,
