@@ -92,6 +92,25 @@ else
   sleep 1
   expect "verify pulls nothing (real engine)" 0 "$(pulls "$t2")"
 
+  # --- interruptions: kill -9 of preload mid-pull, the registry stopped mid-pull -------
+  ds_make_image "$R/big/one:1" 150 || bad "big image"
+  "$B" preload "${HOST[@]}" --images "$R/big/one:1" >"$T/kill.out" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do grep -q 'downloading' "$T/kill.out" && break; sleep 0.05; done
+  kill -9 "$pid"; wait "$pid" 2>/dev/null
+  run_rc preload "${HOST[@]}" --images "$R/big/one:1" --json
+  expect "rerun after kill -9 converges" "0 true" "$rc $(jqv '.images[0].result == "pulled" or .images[0].result == "present"')"
+  ds_docker rmi "$R/big/one:1" >/dev/null
+  "$B" preload "${HOST[@]}" --images "$R/big/one:1" --json >"$T/out" 2>"$T/err" &
+  pid=$!
+  for _ in $(seq 100); do grep -q 'downloading' "$T/err" && break; sleep 0.05; done
+  ds_stop_registry
+  sleep 2
+  ds_start_registry >/dev/null || bad "registry restart"
+  wait "$pid"; rc=$?
+  expect "registry stopped mid-pull and restarted: completes" "0 pulled" "$rc $(jqv '.images[0].result')"
+  [ -n "${PRELOAD_DEBUG:-}" ] && cat "$T/err"
+
   # --- warm-up: every layer file of the images read once ------------------------------
   want_files=0 want_bytes=0
   for ref in "$R/windows/servercore:ltsc2022" "$R/windows/nanoserver:ltsc2022"; do
