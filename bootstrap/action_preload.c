@@ -5,12 +5,24 @@
 #include <stdlib.h>
 
 #include "commands.h"
+#include "ecsb/base/mask.h"
+#include "ecsb/docker/engine.h"
 #include "ecsb/docker/preload.h"
 #include "run.h"
 
 static long ns_to_ms(int64_t ns)
 {
     return ns > 0 ? (long)(ns / 1000000) : 0;
+}
+
+char *preload_auth_header(const struct ecsb_plan *p, struct ecsb_masker *masker)
+{
+    const struct ecsb_config *c = &p->config;
+    if (!c->images.registry || !c->images.registry_username) return NULL;
+    ecsb_masker_add(masker, c->images.registry_password); /* already registered when read; kept explicit here */
+    char *h = ecsb_docker_auth_header(c->images.registry_username, c->images.registry_password, c->images.registry);
+    ecsb_masker_add(masker, h); /* the header is the password in another encoding */
+    return h;
 }
 
 void preload_opts_from_plan(const struct ecsb_plan *p, struct ecsb_preload_opts *o)
@@ -27,6 +39,7 @@ void preload_opts_from_plan(const struct ecsb_plan *p, struct ecsb_preload_opts 
         .attempts = 4,
         .backoff_ms = 2000,
         .progress_every_ms = 10000,
+        .auth_registry = c->images.registry,
     };
 }
 
@@ -49,6 +62,8 @@ enum ecsb_status run_action_preload_images(struct run_ctx *ctx, enum ecsb_phase_
     preload_opts_from_plan(&ctx->plan, &o);
     o.on_line = log_line;
     o.ctx = &ctx->log;
+    char *auth = preload_auth_header(&ctx->plan, &ctx->masker);
+    o.auth = auth;
     struct ecsb_preload_report r;
     struct ecsb_error err = {0};
     enum ecsb_status st = ecsb_preload_run(&o, (const char *const *)ctx->plan.preload.items, ctx->plan.preload.count,
@@ -59,6 +74,7 @@ enum ecsb_status run_action_preload_images(struct run_ctx *ctx, enum ecsb_phase_
     ecsb_buf_printf(detail, "%u pulled, %u present, %u failed", r.pulled, r.present, r.failed);
     bool pulled = r.pulled > 0;
     ecsb_preload_report_free(&r);
+    free(auth);
     if (st != ECSB_OK)
         return run_fail(ctx, preload_exit_code(st), st, err.message);
     *result = pulled ? ECSB_PHASE_CHANGED : ECSB_PHASE_UNCHANGED;

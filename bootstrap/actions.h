@@ -72,6 +72,10 @@ bool plan_action_warm(struct ecsb_plan *p, struct ecsb_buf *text);
 struct ecsb_preload_opts;
 void preload_opts_from_plan(const struct ecsb_plan *p, struct ecsb_preload_opts *o);
 int preload_exit_code(enum ecsb_status st);
+/* X-Registry-Auth from images.registry_username/_password (NULL without them); the
+ * password and the header are registered with the masker. Caller frees. */
+struct ecsb_masker;
+char *preload_auth_header(const struct ecsb_plan *p, struct ecsb_masker *masker);
 /* The images `preload` and `warm` work on: the --images value (NULL: none), else
  * [images] preload, else servercore and nanoserver of the host's release, expanded
  * for the host build (cmd_preload.c). Returns an exit code; messages on stderr. */

@@ -101,6 +101,8 @@ static int preload(struct load_options *lo, const struct preload_args *a)
     preload_opts_from_plan(&plan, &o);
     o.on_line = print_line;
     o.ctx = lo->masker;
+    char *auth = preload_auth_header(&plan, lo->masker);
+    o.auth = auth;
     struct ecsb_strlist images = {0};
     int rc = apply_flags(a, &o);
     if (rc == ECSB_EXIT_OK) rc = preload_image_list(a->images, &plan, &images);
@@ -121,6 +123,7 @@ static int preload(struct load_options *lo, const struct preload_args *a)
     }
     ecsb_strv_free(images.items, images.count);
     ecsb_plan_free(&plan);
+    free(auth);
     return rc;
 }
 

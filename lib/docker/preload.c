@@ -118,6 +118,18 @@ static void wrong_build(struct shared *sh, struct ecsb_preload_item *it)
     fail(it, ECSB_PRELOAD_WRONG_BUILD, msg);
 }
 
+/* The credentials are sent only to the registry they were given for. */
+static const char *auth_for(const struct ecsb_preload_opts *o, const char *ref)
+{
+    if (!o->auth || !o->auth_registry) return NULL;
+    struct ecsb_image_ref r;
+    struct ecsb_error err = {0};
+    if (ecsb_image_ref_parse(ref, &r, &err) != ECSB_OK) return NULL;
+    bool same = !strcmp(r.registry, o->auth_registry);
+    ecsb_image_ref_free(&r);
+    return same ? o->auth : NULL;
+}
+
 /* Pulls with retries; ECSB_OK when a pull finished. */
 static enum ecsb_status pull_with_retries(struct ecsb_docker *d, struct shared *sh, struct ecsb_preload_item *it,
                                           struct ecsb_error *err)
@@ -133,7 +145,7 @@ static enum ecsb_status pull_with_retries(struct ecsb_docker *d, struct shared *
         it->attempts = a;
         struct pull_watch w = {sh, it, NULL, 0, ecsb_clock_mono(o->clock)};
         say(sh, "preload: %s: pulling (attempt %d)", it->ref, a);
-        st = ecsb_docker_pull(d, it->ref, o->auth, o->idle_ms, on_progress, &w, err);
+        st = ecsb_docker_pull(d, it->ref, auth_for(o, it->ref), o->idle_ms, on_progress, &w, err);
         if (st == ECSB_OK || st == ECSB_ERR_NOT_FOUND || st == ECSB_ERR_INVALID) return st;
         say(sh, "preload: %s: attempt %d failed: %s", it->ref, a, err->message);
         long wait = backoff;

@@ -8,8 +8,10 @@ engine cannot be made to send on demand.
     stream does: "ok" (ends with Status:), "error:<message>" (ends with errorDetail after
     progress), "cut" (stops without a final status). After an "ok" pull the image
     inspects as present (Os windows, OsVersion 10.0.20348.1); before, 404.
-    Every request line is appended to PORTFILE.log.
+    Every request line is appended to PORTFILE.log, and a decoded X-Registry-Auth
+    header as "AUTH <json>".
 """
+import base64
 import json
 import sys
 from urllib.parse import parse_qs, unquote, urlparse
@@ -63,6 +65,9 @@ class Engine(BaseHTTPRequestHandler):
 
     def do_POST(self):
         log("POST " + self.path)
+        auth = self.headers.get("X-Registry-Auth")
+        if auth:
+            log("AUTH " + base64.urlsafe_b64decode(auth).decode())
         n = state["pulls"]
         state["pulls"] += 1
         what = script[n] if n < len(script) else "ok"

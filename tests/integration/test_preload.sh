@@ -44,6 +44,15 @@ expect "fixture saw 3 pulls" 3 "$(grep -c '^POST' "$T/fe.port.log")"
 DOCKER_HOST=$FE run_rc preload "${HOST[@]}" --images 127.0.0.1:9/x/q:3 --mode verify --json
 expect "verify: missing image" "3 missing" "$rc $(jqv '.images[0].result')"
 expect "verify pulls nothing" 3 "$(grep -c '^POST' "$T/fe.port.log")"
+# registry credentials go to their registry only, and never to any output
+PW=CANARYregPW4417
+printf '[images]\nregistry = 127.0.0.1:9\nregistry_username = puller\nregistry_password = %s\n' "$PW" >"$T/creds.ini"
+DOCKER_HOST=$FE run_rc preload --build 20348 --installation-type "Server Core" --config "$T/creds.ini" \
+  --images 127.0.0.1:9/priv/a:1,127.0.0.2:9/other/b:1 --json
+expect "credentials: both pulled" "0 pulled pulled" "$rc $(jqv '[.images[].result] | join(" ")')"
+expect "credentials sent once, to their registry" 1 "$(grep -c "^AUTH .*\"password\": *\"$PW\".*127.0.0.1:9" "$T/fe.port.log")"
+expect "the password reaches no output" 0 "$(cat "$T/out" "$T/err" | grep -c "$PW")"
+
 # an engine that is not there: bounded wait, exit 4
 DOCKER_HOST=tcp://127.0.0.1:9 run_rc preload "${HOST[@]}" --images 127.0.0.1:9/x/y:1 --set timeouts.docker=2s
 expect "no engine: exit" 4 "$rc"
