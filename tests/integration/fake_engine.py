@@ -8,8 +8,8 @@ engine cannot be made to send on demand.
     stream does: "ok" (ends with Status:), "error:<message>" (ends with errorDetail after
     progress), "cut" (stops without a final status). After an "ok" pull the image
     inspects as present (Os windows, OsVersion 10.0.20348.1); before, 404.
-    Every request line is appended to PORTFILE.log, and a decoded X-Registry-Auth
-    header as "AUTH <json>".
+    Every request line is appended to PORTFILE.log, a pull's with its decoded
+    X-Registry-Auth header after " AUTH " when it has one.
 """
 import base64
 import json
@@ -64,10 +64,8 @@ class Engine(BaseHTTPRequestHandler):
             self.send_json(404, {"message": "page not found"})
 
     def do_POST(self):
-        log("POST " + self.path)
         auth = self.headers.get("X-Registry-Auth")
-        if auth:
-            log("AUTH " + base64.urlsafe_b64decode(auth).decode())
+        log("POST " + self.path + (" AUTH " + base64.urlsafe_b64decode(auth).decode() if auth else ""))
         n = state["pulls"]
         state["pulls"] += 1
         what = script[n] if n < len(script) else "ok"

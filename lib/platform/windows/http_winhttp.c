@@ -282,6 +282,9 @@ enum ecsb_status ecsb_http_send(struct ecsb_http *http, const struct ecsb_http_r
                                 struct ecsb_http_response *resp, struct ecsb_error *err)
 {
     memset(resp, 0, sizeof *resp);
+    if (req->unix_socket && strncmp(req->unix_socket, "\\\\.\\pipe\\", 9) != 0)
+        return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED, "%s: unix sockets are not supported on Windows; use the "
+                              "named pipe (npipe:////./pipe/NAME) or a tcp:// endpoint", req->unix_socket);
     if (req->unix_socket) { /* the Docker engine's named pipe */
         enum ecsb_status pst = ecsb_npipe_http_send(req, resp, err);
         if (pst != ECSB_OK) ecsb_http_response_free(resp);
