@@ -27,7 +27,7 @@ ifeq ($(PLATFORM),windows)
 else
   EXE       :=
   CFLAGS    := $(CFLAGS_BASE) -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(shell pkg-config --cflags libcurl inih)
-  LDLIBS    := $(shell pkg-config --libs libcurl inih) -lcrypto -lz
+  LDLIBS    := $(shell pkg-config --libs libcurl inih) -lcrypto -lz -pthread
   TEST_SRC  := $(wildcard tests/unit/test_*.c) $(wildcard tests/unit/posix/test_*.c)
 endif
 

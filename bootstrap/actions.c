@@ -1,30 +1,19 @@
-/* actions.c: the action table (see actions.h). Image preloading is planned here and
- * not yet done: it becomes a run function in its own action_<name>.c, set in its row. */
+/* actions.c: the action table (see actions.h). Each row's plan text and run
+ * function live in its own action_<name>.c. */
 #include "actions.h"
 
 #include <string.h>
-
-#include "ecsb/agent/defaults.h"
-
-static bool plan_preload_images(struct ecsb_plan *p, struct ecsb_buf *text)
-{
-    const struct ecsb_config *c = &p->config;
-    if (!p->preload.count)
-        return false;
-    ecsb_buf_printf(text, "%s %u image%s (%d in parallel)", c->images.mode == ECSB_IMAGES_VERIFY ? "verify" : "preload",
-                    (unsigned)p->preload.count, p->preload.count == 1 ? "" : "s", c->images.parallel);
-    return true;
-}
 
 static const struct run_action rows[] = {
     {"config", plan_action_config, run_action_config},
     {"preflight", plan_action_preflight, run_action_preflight},
     {"agent-config", plan_action_agent_config, run_action_agent_config},
     {"credential-proxy", plan_action_credential_proxy, run_action_credential_proxy},
-    {"preload-images", plan_preload_images, NULL},
+    {"preload-images", plan_action_preload_images, run_action_preload_images},
     {"service", plan_action_service, run_action_service},
     {"register", plan_action_register, run_action_register},
     {"attributes", plan_action_attributes, run_action_attributes},
+    {"warm-images", plan_action_warm, run_action_warm},
 };
 
 _Static_assert(sizeof rows / sizeof rows[0] <= ECSB_REPORT_MAX_PHASES, "the report holds one entry per action");

@@ -64,5 +64,25 @@ bool plan_action_register(struct ecsb_plan *p, struct ecsb_buf *text);
 enum ecsb_status run_action_attributes(struct run_ctx *ctx, enum ecsb_phase_result *result,
                                        struct ecsb_buf *detail);
 bool plan_action_attributes(struct ecsb_plan *p, struct ecsb_buf *text);
+bool plan_action_preload_images(struct ecsb_plan *p, struct ecsb_buf *text);
+enum ecsb_status run_action_preload_images(struct run_ctx *ctx, enum ecsb_phase_result *result,
+                                           struct ecsb_buf *detail);
+enum ecsb_status run_action_warm(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail);
+bool plan_action_warm(struct ecsb_plan *p, struct ecsb_buf *text);
+
+/* What the preload-images action and `ecs-bootstrap preload` share (action_preload.c):
+ * the preload options from the plan (host build, images.*, timeouts.docker), and the
+ * exit code for a failed preload (3: fix the image list; 4: the engine or network). */
+struct ecsb_preload_opts;
+void preload_opts_from_plan(const struct ecsb_plan *p, struct ecsb_preload_opts *o);
+int preload_exit_code(enum ecsb_status st);
+/* X-Registry-Auth from images.registry_username/_password (NULL without them); the
+ * password and the header are registered with the masker. Caller frees. */
+struct ecsb_masker;
+char *preload_auth_header(const struct ecsb_plan *p, struct ecsb_masker *masker);
+/* The images `preload` and `warm` work on: the --images value (NULL: none), else
+ * [images] preload, else servercore and nanoserver of the host's release, expanded
+ * for the host build (cmd_preload.c). Returns an exit code; messages on stderr. */
+int preload_image_list(const char *images, const struct ecsb_plan *p, struct ecsb_strlist *out);
 
 #endif

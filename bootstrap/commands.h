@@ -19,8 +19,10 @@ enum ecsb_exit {
 
 int cmd_os_family(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_preload(int argc, char **argv);
 int cmd_migrate_userdata(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_warm(int argc, char **argv);
 
 #endif

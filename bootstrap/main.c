@@ -13,6 +13,8 @@ struct command {
 static const struct command commands[] = {
     {"run", cmd_run, "join the cluster: configure and start the agent, publish attributes"},
     {"plan", cmd_plan, "show what run would do to this host, without changing it"},
+    {"preload", cmd_preload, "pull the base images this host's build needs, or verify them"},
+    {"warm", cmd_warm, "read the preloaded images' layer files once (EBS warm-up)"},
     {"status", cmd_status, "print the report of the last run"},
     {"os-family", cmd_os_family, "print this host's ecs.os-family attribute"},
     {"migrate-userdata", cmd_migrate_userdata, "turn Initialize-ECSAgent user data into our INI"},

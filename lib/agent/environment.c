@@ -109,17 +109,20 @@ static void derive_map(struct ecsb_agentenv *env, const struct ecsb_config *cfg,
     ecsb_buf_free(&sources);
 }
 
+/* Unset stays unset even when images are preloaded: prefer-cached would switch off
+ * all of the agent's image cleanup (agent#4678) and fill the disk on a long-lived
+ * host; the preloaded images are kept by ECS_EXCLUDE_UNTRACKED_IMAGE instead
+ * (ecsb_agentenv_keep_images), and their layers serve every pull that shares them. */
 static void derive_pull(struct ecsb_agentenv *env, const struct ecsb_config *cfg, const char *name,
                         const char *setting, bool preloading)
 {
     if (cfg->agent.image_pull_behavior != ECSB_PULL_UNSET) {
         derive(env, cfg, name, ecsb_pull_behavior_name(cfg->agent.image_pull_behavior), setting,
                origin_source(cfg, "agent", "image_pull_behavior"));
-    } else if (preloading) {
-        derive(env, cfg, name, "prefer-cached", "images.preload", origin_source(cfg, "images", "preload"));
-        if (!ecsb_config_env(cfg, name))
-            note(env, "%s: prefer-cached because images are preloaded "
-                      "(set agent.image_pull_behavior to choose another)", name);
+    } else if (preloading && !ecsb_config_env(cfg, name)) {
+        note(env, "%s: left at the agent's default although images are preloaded: prefer-cached would disable all "
+                  "image cleanup; the preloaded images are kept through ECS_EXCLUDE_UNTRACKED_IMAGE "
+                  "(docs/images.md)", name);
     }
 }
 
@@ -206,4 +209,61 @@ void ecsb_agentenv_free(struct ecsb_agentenv *env)
     free(env->vars);
     free(env->notes);
     memset(env, 0, sizeof *env);
+}
+
+/* Appends item to a comma-separated list unless it is there already. */
+static void list_add(struct ecsb_buf *list, const char *item, size_t n)
+{
+    for (const char *s = ecsb_buf_cstr(list); *s;) {
+        size_t len = strcspn(s, ",");
+        char *have = ecsb_trimmed_dup(s, len);
+        bool same = strlen(have) == n && !strncmp(have, item, n);
+        free(have);
+        if (same) return;
+        s += len + (s[len] ? 1 : 0);
+    }
+    ecsb_buf_printf(list, "%s%.*s", list->len ? "," : "", (int)n, item);
+}
+
+void ecsb_agentenv_keep_images(struct ecsb_agentenv *env, const struct ecsb_config *cfg,
+                               const struct ecsb_strlist *images)
+{
+    struct ecsb_buf list = ECSB_BUF_INIT;
+    struct ecsb_agentenv_var *user = (struct ecsb_agentenv_var *)ecsb_agentenv_find(env, ECSB_KEEP_IMAGES_VAR);
+    if (user) /* the user's entries first, as written */
+        for (const char *s = user->value; *s;) {
+            size_t len = strcspn(s, ",");
+            char *item = ecsb_trimmed_dup(s, len);
+            if (*item) list_add(&list, item, strlen(item));
+            free(item);
+            s += len + (s[len] ? 1 : 0);
+        }
+    size_t before = list.len;
+    for (size_t i = 0; i < images->count; i++) {
+        /* The agent matches repo:tag exactly; a digest reference has no tag to list. */
+        if (strchr(images->items[i], '@')) {
+            note(env, "%s: %s is pinned by digest and cannot be listed (the agent matches repo:tag)",
+                 ECSB_KEEP_IMAGES_VAR, images->items[i]);
+            continue;
+        }
+        list_add(&list, images->items[i], strlen(images->items[i]));
+    }
+    if (list.len == before) {
+        ecsb_buf_free(&list);
+        return;
+    }
+    if (user) {
+        free(user->value);
+        user->value = ecsb_buf_detach(&list);
+        char *setting = user->setting;
+        struct ecsb_buf b = ECSB_BUF_INIT;
+        ecsb_buf_printf(&b, "%s + images.preload", setting);
+        user->setting = ecsb_buf_detach(&b);
+        free(setting);
+        note(env, "%s: the preloaded images were added to the user's list", ECSB_KEEP_IMAGES_VAR);
+        return;
+    }
+    push(env, ECSB_KEEP_IMAGES_VAR, ecsb_buf_cstr(&list), "images.preload", origin_source(cfg, "images", "preload"),
+         false);
+    ecsb_buf_free(&list);
 }

@@ -29,6 +29,7 @@ static const struct { const char *name, *forms; } ktypes[] = {
     [ECSB_KEY_MODE] = {"enum", "pull, verify, off"},
     [ECSB_KEY_PARALLEL] = {"integer", "a whole number from 1 to 8"},
     [ECSB_KEY_PATH] = {"path", "a non-empty path"},
+    [ECSB_KEY_TEXT] = {"text", "non-empty text"},
     [ECSB_KEY_TRUST] = {"trust list", "comma-separated settings user data may set: paths.<key> or a steering "
                                         "environment.<NAME>, e.g. paths.status_file, environment.HTTP_PROXY"},
 };
@@ -72,6 +73,9 @@ static const struct key_def {
     {"images", "preload", ECSB_KEY_IMAGES, F(images.preload), "", "", 0, NULL, NULL},
     {"images", "mode", ECSB_KEY_MODE, F(images.mode), "pull", "", 0, NULL, NULL},
     {"images", "parallel", ECSB_KEY_PARALLEL, F(images.parallel), "2", "", 0, NULL, NULL},
+    {"images", "registry", ECSB_KEY_TEXT, F(images.registry), "", "", 0, NULL, NULL},
+    {"images", "registry_username", ECSB_KEY_TEXT, F(images.registry_username), "", "", 0, NULL, NULL},
+    {"images", "registry_password", ECSB_KEY_TEXT, F(images.registry_password), "", "", 0, NULL, NULL},
     {"timeouts", "imds", ECSB_KEY_DURATION, F(timeouts.imds_ns), "10s", "", 0, NULL, "5m"},
     {"timeouts", "aws_call", ECSB_KEY_DURATION, F(timeouts.aws_call_ns), "30s", "", 0, NULL, "10m"},
     {"timeouts", "docker", ECSB_KEY_DURATION, F(timeouts.docker_ns), "5m", "", 0, NULL, "1h"},
@@ -448,6 +452,7 @@ static bool set_typed(struct ecsb_config *c, const struct key_def *d, const char
     case ECSB_KEY_CLUSTER:
     case ECSB_KEY_REGION:
     case ECSB_KEY_PATH:
+    case ECSB_KEY_TEXT:
         return set_string(d, field, raw);
     case ECSB_KEY_VERSION:
         return ecsb_parse_agent_version(raw, &c->agent.version_kind, c->agent.version, sizeof c->agent.version);
@@ -711,7 +716,8 @@ void ecsb_config_free(struct ecsb_config *c)
     for (size_t i = 0; i < ECSB_CONFIG_NKEYS; i++) {
         const struct key_def *d = &schema[i];
         char *field = (char *)c + d->offset;
-        if (d->type == ECSB_KEY_CLUSTER || d->type == ECSB_KEY_REGION || d->type == ECSB_KEY_PATH)
+        if (d->type == ECSB_KEY_CLUSTER || d->type == ECSB_KEY_REGION || d->type == ECSB_KEY_PATH ||
+            d->type == ECSB_KEY_TEXT)
             free(*(char **)field);
         else if (d->type == ECSB_KEY_CIDRS || d->type == ECSB_KEY_LIST || d->type == ECSB_KEY_IMAGES ||
                  d->type == ECSB_KEY_TRUST)

@@ -145,8 +145,10 @@ enum ecsb_status ecsb_plan_build(const struct ecsb_plan_input *in, struct ecsb_p
                    "ecs.os-family will be 'windows' and WINDOWS_SERVER_* placement constraints will not match",
               in->build, out->installation_type);
     plan_images(out);
-    ecsb_agentenv_build(&out->config, in->region,
-                        out->preload.count > 0 && out->config.images.mode != ECSB_IMAGES_OFF, &out->env);
+    bool preloading = out->preload.count > 0 && out->config.images.mode != ECSB_IMAGES_OFF;
+    ecsb_agentenv_build(&out->config, in->region, preloading, &out->env);
+    if (preloading)
+        ecsb_agentenv_keep_images(&out->env, &out->config, &out->preload);
     return ECSB_OK;
 }
 

@@ -57,7 +57,10 @@ expect "ECS_ENABLE_TASK_IAM_ROLE" true "$(jqv .agent_environment.ECS_ENABLE_TASK
 expect "ECS_AVAILABLE_LOGGING_DRIVERS" '["json-file","awslogs"]' "$(jqv .agent_environment.ECS_AVAILABLE_LOGGING_DRIVERS)"
 expect "ECS_INSTANCE_ATTRIBUTES" '{"team":"payments"}' "$(jqv .agent_environment.ECS_INSTANCE_ATTRIBUTES)"
 expect "ECS_CONTAINER_INSTANCE_TAGS" '{"cost-center":"1234"}' "$(jqv .agent_environment.ECS_CONTAINER_INSTANCE_TAGS)"
-expect "ECS_IMAGE_PULL_BEHAVIOR" prefer-cached "$(jqv .agent_environment.ECS_IMAGE_PULL_BEHAVIOR)"
+expect "ECS_IMAGE_PULL_BEHAVIOR not derived from preloading" null "$(jqv .agent_environment.ECS_IMAGE_PULL_BEHAVIOR)"
+expect "ECS_EXCLUDE_UNTRACKED_IMAGE keeps the preloaded images" \
+  "mcr.microsoft.com/windows/servercore:ltsc2022,mcr.microsoft.com/windows/nanoserver:ltsc2022" \
+  "$(jqv .agent_environment.ECS_EXCLUDE_UNTRACKED_IMAGE)"
 expect "AWS_DEFAULT_REGION" us-east-1 "$(jqv .agent_environment.AWS_DEFAULT_REGION)"
 expect "ECS_CONTAINER_START_TIMEOUT" 15m "$(jqv .agent_environment.ECS_CONTAINER_START_TIMEOUT)"
 expect "preload_images" "mcr.microsoft.com/windows/servercore:ltsc2022 mcr.microsoft.com/windows/nanoserver:ltsc2022" \
@@ -67,12 +70,13 @@ expect "source of a default" default "$(jqv '.sources["agent.task_iam_role_netwo
 expect "actions mention the proxy" 1 "$(jqv '[.actions[] | select(test("credential proxy"))] | length')"
 expect "agent-config action" "write agent environment ($(jqv '.agent_environment | length') variables)" \
   "$(jqv '.action_detail[] | select(.name == "agent-config") | .text')"
-expect "actions in run's order" "config,preflight,agent-config,credential-proxy,preload-images,service,register,attributes" \
+expect "actions in run's order" \
+  "config,preflight,agent-config,credential-proxy,preload-images,service,register,attributes,warm-images" \
   "$(jqv '[.action_detail[].name] | join(",")')"
 expect "actions and action_detail agree" "$(jqv '.actions | join("|")')" "$(jqv '[.action_detail[].text] | join("|")')"
-expect "not yet done: preloading" "preload-images" \
+expect "nothing planned that run does not do" "" \
   "$(jqv '[.action_detail[] | select(.not_yet_done) | .name] | join(",")')"
-expect "a warning for each action not yet done" 1 "$(jqv '[.warnings[] | select(test("not yet done"))] | length')"
+expect "no warning of an action not yet done" 0 "$(jqv '[.warnings[] | select(test("not yet done"))] | length')"
 
 # 2019 expands the placeholders differently.
 run_rc plan --json --config "$INI" --build 17763 --installation-type Server

@@ -113,10 +113,11 @@ TEST(pull_behavior_follows_preload_unless_configured)
     struct ecsb_config c;
     struct ecsb_agentenv env;
     ecsb_config_init(&c);
+    /* Preloading no longer implies prefer-cached: that would disable all image cleanup. */
     ecsb_agentenv_build(&c, NULL, true, &env);
-    CHECK_STR_EQ(val(&env, "ECS_IMAGE_PULL_BEHAVIOR"), "prefer-cached");
+    CHECK(ecsb_agentenv_find(&env, "ECS_IMAGE_PULL_BEHAVIOR") == NULL);
     CHECK_INT_EQ(env.n_notes, 1);
-    CHECK_CONTAINS(env.notes[0], "because images are preloaded");
+    CHECK_CONTAINS(env.notes[0], "prefer-cached would disable all image cleanup");
     ecsb_agentenv_free(&env);
     set(&c, "agent", "image_pull_behavior", "always", 4);
     ecsb_agentenv_build(&c, NULL, true, &env);
@@ -151,11 +152,11 @@ TEST(user_set_variables_win_and_keep_their_place)
         n += !strcmp(env.vars[i].name, "ECS_CLUSTER") + !strcmp(env.vars[i].name, "ECS_ENABLE_TASK_IAM_ROLE");
     CHECK_INT_EQ(n, 2);
     /* Notes for the values that differ; none for ECS_DATADIR (same value). */
-    CHECK_INT_EQ(env.n_notes, 3);
+    /* Preloading derives no pull behaviour (docs/images.md), so the user's "once" overrides nothing. */
+    CHECK_INT_EQ(env.n_notes, 2);
     CHECK_CONTAINS(env.notes[0], "ECS_CLUSTER: environment.ECS_CLUSTER (user data:9) wins over cluster.name "
                                  "(user data:2)");
     CHECK_CONTAINS(env.notes[1], "ECS_ENABLE_TASK_IAM_ROLE: environment.ECS_ENABLE_TASK_IAM_ROLE");
-    CHECK_CONTAINS(env.notes[2], "ECS_IMAGE_PULL_BEHAVIOR: environment.ECS_IMAGE_PULL_BEHAVIOR");
     ecsb_agentenv_free(&env);
     ecsb_config_free(&c);
 }
@@ -176,12 +177,37 @@ TEST(json_values_escape_user_text)
     ecsb_config_free(&c);
 }
 
+TEST(preloaded_images_are_kept_merged_with_the_users_list)
+{
+    struct ecsb_config c;
+    struct ecsb_agentenv env;
+    ecsb_config_init(&c);
+    char *items[] = {"mcr.microsoft.com/windows/servercore:ltsc2022", "r/app@sha256:abc", "my/app:1"};
+    struct ecsb_strlist images = {items, 3};
+    ecsb_agentenv_build(&c, NULL, true, &env);
+    ecsb_agentenv_keep_images(&env, &c, &images);
+    CHECK_STR_EQ(val(&env, "ECS_EXCLUDE_UNTRACKED_IMAGE"), "mcr.microsoft.com/windows/servercore:ltsc2022,my/app:1");
+    CHECK_STR_EQ(ecsb_agentenv_find(&env, "ECS_EXCLUDE_UNTRACKED_IMAGE")->setting, "images.preload");
+    CHECK_CONTAINS(env.notes[1], "pinned by digest");
+    ecsb_agentenv_free(&env);
+    /* The user's entries stay first; a duplicate is not repeated. */
+    set(&c, "environment", "ECS_EXCLUDE_UNTRACKED_IMAGE", "other:2, my/app:1", 7);
+    ecsb_agentenv_build(&c, NULL, true, &env);
+    ecsb_agentenv_keep_images(&env, &c, &images);
+    CHECK_STR_EQ(val(&env, "ECS_EXCLUDE_UNTRACKED_IMAGE"),
+                 "other:2,my/app:1,mcr.microsoft.com/windows/servercore:ltsc2022");
+    CHECK_CONTAINS(ecsb_agentenv_find(&env, "ECS_EXCLUDE_UNTRACKED_IMAGE")->setting, "+ images.preload");
+    ecsb_agentenv_free(&env);
+    ecsb_config_free(&c);
+}
+
 int main(void)
 {
     RUN(defaults_give_the_minimum);
     RUN(full_config_exact_values_and_order);
     RUN(region_from_imds_when_not_configured);
     RUN(pull_behavior_follows_preload_unless_configured);
+    RUN(preloaded_images_are_kept_merged_with_the_users_list);
     RUN(user_set_variables_win_and_keep_their_place);
     RUN(json_values_escape_user_text);
     return check_summary();

@@ -16,8 +16,9 @@ struct ecsb_http {
 /* Per-request state the callbacks write into. */
 struct transfer {
     struct ecsb_http_response *resp;
+    const struct ecsb_http_request *req;
     size_t max_body;
-    bool over_limit;
+    bool over_limit, aborted;
 };
 
 enum ecsb_status ecsb_http_new(struct ecsb_http **out, struct ecsb_error *err)
@@ -48,6 +49,12 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
     struct transfer *t = userdata;
     size_t n = size * nmemb;
+    if (t->req->on_data) {
+        if (t->req->on_data(t->req->on_data_ctx, ptr, n))
+            return n;
+        t->aborted = true;
+        return 0;
+    }
     if (t->resp->body.len + n > t->max_body) {
         t->over_limit = true;
         return 0; /* makes curl abort with CURLE_WRITE_ERROR */
@@ -136,7 +143,11 @@ static void configure(CURL *c, const struct ecsb_http_request *req, const struct
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     /* A whole-request deadline, and no redirects (re-sent headers would carry the
      * IMDS token or a signature elsewhere); the WinHTTP backend matches both. */
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, req->timeout_ms > 0 ? req->timeout_ms : 30000L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, req->timeout_ms > 0 ? req->timeout_ms : req->timeout_ms < 0 ? 0L : 30000L);
+    if (req->idle_timeout_ms > 0) { /* less than one byte per second for that long: stalled */
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (req->idle_timeout_ms + 999) / 1000);
+    }
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms > 0 ? req->connect_timeout_ms : 5000L);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -157,7 +168,7 @@ enum ecsb_status ecsb_http_send(struct ecsb_http *http, const struct ecsb_http_r
     struct ecsb_url u;
     enum ecsb_status st = ecsb_url_parse(req->url ? req->url : "", &u, err);
     if (st != ECSB_OK) return st;
-    struct transfer t = {resp, req->max_body ? req->max_body : ECSB_HTTP_DEFAULT_MAX_BODY, false};
+    struct transfer t = {resp, req, req->max_body ? req->max_body : ECSB_HTTP_DEFAULT_MAX_BODY, false, false};
     char errbuf[CURL_ERROR_SIZE] = "";
     configure(http->easy, req, &u, &t, errbuf);
     struct curl_slist *headers = build_headers(req);
@@ -170,6 +181,9 @@ enum ecsb_status ecsb_http_send(struct ecsb_http *http, const struct ecsb_http_r
     if (t.over_limit)
         st = ecsb_error_set(err, ECSB_ERR_LIMIT, "%s %s: response body larger than %zu bytes; refusing it",
                             method, req->url, t.max_body);
+    else if (t.aborted)
+        st = ecsb_error_set(err, ECSB_ERR_HTTP, "%s %s: the response stream was abandoned by its reader", method,
+                            req->url);
     else if (rc == CURLE_OPERATION_TIMEDOUT)
         st = ecsb_error_set(err, ECSB_ERR_TIMEOUT, "%s %s: timed out: %s", method, req->url, why);
     else if (rc != CURLE_OK)

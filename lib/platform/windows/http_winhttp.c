@@ -7,6 +7,7 @@
  * on Windows, take precedence over the machine settings. */
 #include <windows.h>
 #include <winhttp.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "ecsb/base/clock.h"
 #include "ecsb/base/strutil.h"
 #include "ecsb/base/uri.h"
+#include "http_npipe.h"
 #include "win_util.h"
 
 #ifndef WINHTTP_ACCESS_TYPE_AUTOMATIC_PROXY
@@ -159,7 +161,9 @@ static enum ecsb_status time_left(HINTERNET r, const struct ecsb_http_request *r
         return ecsb_error_set(err, ECSB_ERR_TIMEOUT, "%s %s: timed out: no complete answer within %ld ms",
                               req->method ? req->method : "GET", req->url, req->timeout_ms > 0 ? req->timeout_ms
                                                                                                : 30000L);
-    DWORD ms = (DWORD)left;
+    if (req->idle_timeout_ms > 0 && left > req->idle_timeout_ms)
+        left = req->idle_timeout_ms; /* a stalled stream: no byte for that long */
+    DWORD ms = left > 0x7fffffffLL ? 0x7fffffffUL : (DWORD)left;
     WinHttpSetOption(r, WINHTTP_OPTION_RECEIVE_TIMEOUT, &ms, sizeof ms);
     return ECSB_OK;
 }
@@ -198,6 +202,12 @@ static enum ecsb_status read_response(HINTERNET r, const struct ecsb_http_reques
         if (!WinHttpReadData(r, chunk, avail < sizeof chunk ? avail : (DWORD)sizeof chunk, &got))
             return win_error(err, GetLastError(), "reading the body", req->url);
         if (got == 0) return ECSB_OK;
+        if (req->on_data) {
+            if (!req->on_data(req->on_data_ctx, chunk, got))
+                return ecsb_error_set(err, ECSB_ERR_HTTP, "%s %s: the response stream was abandoned by its reader",
+                                      req->method ? req->method : "GET", req->url);
+            continue;
+        }
         if (resp->body.len + got > max)
             return ecsb_error_set(err, ECSB_ERR_LIMIT, "%s %s: response body larger than %lu bytes; refusing it",
                                   req->method ? req->method : "GET", req->url, (unsigned long)max);
@@ -227,7 +237,10 @@ static enum ecsb_status perform(HINTERNET session, const struct ecsb_http_reques
     wchar_t *path = ecsb_utf8_to_wide(target.data), *headers = header_block(req);
     int connect_ms = req->connect_timeout_ms > 0 ? (int)req->connect_timeout_ms : 5000;
     int total_ms = req->timeout_ms > 0 ? (int)req->timeout_ms : 30000;
-    long long deadline = ecsb_monotonic_ms() + total_ms;
+    /* No whole-request deadline for a stream that must not be dropped (idle_timeout_ms bounds it). */
+    long long deadline = req->timeout_ms < 0 ? LLONG_MAX : ecsb_monotonic_ms() + total_ms;
+    if (req->timeout_ms < 0)
+        total_ms = req->idle_timeout_ms > 0 ? (int)req->idle_timeout_ms : 0x7fffffff;
     /* The path was encoded (and signed) by the caller: send it byte for byte. */
     DWORD flags = WINHTTP_FLAG_ESCAPE_DISABLE | WINHTTP_FLAG_ESCAPE_DISABLE_QUERY |
                   (strcmp(u->scheme, "https") == 0 ? WINHTTP_FLAG_SECURE : 0);
@@ -269,9 +282,14 @@ enum ecsb_status ecsb_http_send(struct ecsb_http *http, const struct ecsb_http_r
                                 struct ecsb_http_response *resp, struct ecsb_error *err)
 {
     memset(resp, 0, sizeof *resp);
-    if (req->unix_socket)
-        return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED, "%s: unix sockets are not supported on Windows; "
-                              "use the named pipe or a tcp:// endpoint", req->url ? req->url : "request");
+    if (req->unix_socket && strncmp(req->unix_socket, "\\\\.\\pipe\\", 9) != 0)
+        return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED, "%s: unix sockets are not supported on Windows; use the "
+                              "named pipe (npipe:////./pipe/NAME) or a tcp:// endpoint", req->unix_socket);
+    if (req->unix_socket) { /* the Docker engine's named pipe */
+        enum ecsb_status pst = ecsb_npipe_http_send(req, resp, err);
+        if (pst != ECSB_OK) ecsb_http_response_free(resp);
+        return pst;
+    }
     struct ecsb_url u;
     enum ecsb_status st = ecsb_url_parse(req->url ? req->url : "", &u, err);
     if (st != ECSB_OK) return st;

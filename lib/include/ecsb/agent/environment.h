@@ -4,10 +4,10 @@
  * ECS_ENABLE_TASK_IAM_ROLE_NETWORK_HOST, ECS_ENABLE_TASK_ENI, ECS_AWSVPC_BLOCK_IMDS,
  * ECS_AWSVPC_ADDITIONAL_LOCAL_ROUTES (JSON array, when any), ECS_AVAILABLE_LOGGING_DRIVERS
  * (JSON array, when any), ECS_INSTANCE_ATTRIBUTES (JSON object, when any),
- * ECS_CONTAINER_INSTANCE_TAGS (JSON object, when any), ECS_IMAGE_PULL_BEHAVIOR (when
- * configured; prefer-cached when images are preloaded), ECS_EXTERNAL,
- * AWS_DEFAULT_REGION (when known), then every environment.* entry not used above, in
- * the order first written.
+ * ECS_CONTAINER_INSTANCE_TAGS (JSON object, when any), ECS_IMAGE_PULL_BEHAVIOR (only
+ * when configured: see docs/images.md), ECS_EXTERNAL, AWS_DEFAULT_REGION (when known),
+ * then every environment.* entry not used above, in the order first written, then
+ * ECS_EXCLUDE_UNTRACKED_IMAGE when images are preloaded (ecsb_agentenv_keep_images).
  *
  * The user wins: a variable set in environment.* replaces the one we would derive
  * (it keeps the derived variable's position), and a note says so when they differ.
@@ -36,9 +36,16 @@ struct ecsb_agentenv {
 };
 
 /* region: the region when cluster.region is unset (from IMDS), or NULL.
- * preloading: images will be preloaded on this host (makes prefer-cached the default). */
+ * preloading: images will be preloaded on this host (a note explains the pull behaviour). */
 void ecsb_agentenv_build(const struct ecsb_config *cfg, const char *region, bool preloading,
                          struct ecsb_agentenv *out);
+#define ECSB_KEEP_IMAGES_VAR "ECS_EXCLUDE_UNTRACKED_IMAGE"
+
+/* Makes ECS_EXCLUDE_UNTRACKED_IMAGE list every preloaded image (exact repo:tag, the
+ * form the agent matches), after the entries the user set in environment.*, so the
+ * agent's image cleanup never deletes them. Digest references are noted, not listed. */
+void ecsb_agentenv_keep_images(struct ecsb_agentenv *env, const struct ecsb_config *cfg,
+                               const struct ecsb_strlist *images);
 const struct ecsb_agentenv_var *ecsb_agentenv_find(const struct ecsb_agentenv *env, const char *name);
 void ecsb_agentenv_free(struct ecsb_agentenv *env);
 

@@ -37,12 +37,20 @@ struct ecsb_http_request {
     const struct ecsb_http_headers *headers; /* may be NULL */
     const char *body;
     size_t body_len;
-    long timeout_ms;                        /* whole request; 0 = 30 s */
+    long timeout_ms;                        /* whole request; 0 = 30 s; < 0 = none (a stream
+                                             * that must never be dropped: use idle_timeout_ms) */
+    long idle_timeout_ms;                   /* > 0: ECSB_ERR_TIMEOUT when no body byte arrives for
+                                             * this long (a stalled stream) */
     long connect_timeout_ms;                /* 0 = 5 s */
-    const char *unix_socket;                /* POSIX: talk HTTP over this socket (Docker engine);
-                                             * ECSB_ERR_UNSUPPORTED on Windows */
+    const char *unix_socket;                /* talk HTTP over this local endpoint (Docker engine): a unix
+                                             * socket on POSIX, a named pipe (\\.\pipe\NAME) on Windows */
     bool no_proxy;
     size_t max_body;                        /* response body cap; 0 = 32 MiB; more -> ECSB_ERR_LIMIT */
+    /* Streaming: when set, the body goes here piece by piece as it arrives (chunked
+     * encoding already removed) instead of into resp->body, and max_body does not
+     * apply. Returning false aborts the transfer with ECSB_ERR_HTTP. */
+    bool (*on_data)(void *ctx, const char *data, size_t len);
+    void *on_data_ctx;
 };
 
 #define ECSB_HTTP_DEFAULT_MAX_BODY ((size_t)32 * 1024 * 1024)

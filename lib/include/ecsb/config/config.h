@@ -22,7 +22,7 @@
 #include "ecsb/config/settings.h"
 
 enum ecsb_pull_behavior {
-    ECSB_PULL_UNSET = 0, /* not configured: prefer-cached when images are preloaded, else the agent's default */
+    ECSB_PULL_UNSET = 0, /* not configured: the agent's default (also when images are preloaded) */
     ECSB_PULL_DEFAULT,
     ECSB_PULL_ALWAYS,
     ECSB_PULL_ONCE,
@@ -57,7 +57,7 @@ struct ecsb_config_origin {
     bool is_set;  /* false while the default holds */
 };
 
-#define ECSB_CONFIG_NKEYS 26 /* fixed keys in the schema (config.c asserts it) */
+#define ECSB_CONFIG_NKEYS 29 /* fixed keys in the schema (config.c asserts it) */
 
 struct ecsb_config {
     struct {
@@ -78,6 +78,9 @@ struct ecsb_config {
         struct ecsb_strlist preload; /* as written, {ltsc} not yet expanded */
         enum ecsb_images_mode mode;
         int parallel; /* 1..8 */
+        char *registry;          /* the registry the credentials below are for ("r.example:5000"), or NULL */
+        char *registry_username; /* NULL: anonymous pulls */
+        char *registry_password; /* a secret: registered with the masker when read */
     } images;
     struct {
         int64_t imds_ns, aws_call_ns, docker_ns, preflight_ns;
@@ -97,7 +100,7 @@ struct ecsb_config {
 enum ecsb_key_type {
     ECSB_KEY_CLUSTER, ECSB_KEY_REGION, ECSB_KEY_VERSION, ECSB_KEY_BOOL, ECSB_KEY_CIDRS, ECSB_KEY_LIST,
     ECSB_KEY_PULL, ECSB_KEY_DURATION, ECSB_KEY_IMAGES, ECSB_KEY_MODE, ECSB_KEY_PARALLEL, ECSB_KEY_PATH,
-    ECSB_KEY_TRUST, ECSB_KEY_MAP,
+    ECSB_KEY_TRUST, ECSB_KEY_TEXT, ECSB_KEY_MAP,
 };
 
 /* Schema, for docs, error messages and `plan` sources. The schema is the one

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# ecs-bootstrap preload against a real dockerd and docker-registry (scripts/docker-services.sh)
+# and against a small engine fixture (tests/integration/fake_engine.py) for the streams a real
+# engine cannot be made to send. Ends with "N passed, M failed".
+set -u
+cd "$(dirname "$0")/../.." || exit
+B=${ECSB_BUILD:-$PWD/build/posix}/ecs-bootstrap
+# shellcheck source=scripts/docker-services.sh
+. scripts/docker-services.sh
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+expect() { if [ "$2" = "$3" ]; then ok; else bad "$1: want '$2', got '$3'"; fi; }
+contains() { if grep -qF -- "$2" "$3"; then ok; else bad "$1: '$2' not in $3:"; tail -n 5 "$3"; fi; }
+
+ds_init
+T=$DS_TMP
+: >"$T/empty.ini"
+HOST=(--build 20348 --installation-type "Server Core" --config "$T/empty.ini")
+run_rc() { "$B" "$@" >"$T/out" 2>"$T/err"; rc=$?; }
+jqv() { jq -r "$1" "$T/out" 2>/dev/null; }
+
+# --- the plan keeps preloaded images (no engine needed) ----------------------------------
+printf '[cluster]\nname = c\nregion = us-east-1\n[images]\npreload = r/servercore:{ltsc}, r/app:1\n[environment]\nECS_EXCLUDE_UNTRACKED_IMAGE = mine:2\n' >"$T/ud.ini"
+AWS_EC2_METADATA_DISABLED=true run_rc plan --json --userdata "$T/ud.ini" "${HOST[@]}"
+expect "plan exclude list" "mine:2,r/servercore:ltsc2022,r/app:1" "$(jqv '.agent_environment.ECS_EXCLUDE_UNTRACKED_IMAGE')"
+expect "plan pull behaviour unset" "null" "$(jqv '.agent_environment.ECS_IMAGE_PULL_BEHAVIOR')"
+
+# --- the fixture engine: errorDetail under HTTP 200, retry, cut stream -------------------
+python3 tests/integration/fake_engine.py "$T/fe.port" "error:manifest for x/y:1 not found: manifest unknown,error:read: connection reset by peer,ok,cut" &
+DS_PIDS+=("$!")
+for _ in $(seq 50); do [ -s "$T/fe.port" ] && break; sleep 0.1; done
+FE="tcp://127.0.0.1:$(cat "$T/fe.port")"
+DOCKER_HOST=$FE run_rc preload "${HOST[@]}" --images 127.0.0.1:9/x/y:1 --json
+expect "errorDetail under 200: exit" 3 "$rc"
+expect "errorDetail under 200: result" "missing" "$(jqv '.images[0].result')"
+contains "errorDetail message" "manifest unknown" "$T/err"
+# a transient errorDetail is retried, and the second stream succeeds
+DOCKER_HOST=$FE run_rc preload "${HOST[@]}" --images 127.0.0.1:9/x/z:2 --json
+expect "retry after a transient errorDetail" "0 pulled 2 10.0.20348.1" "$rc $(jqv '.images[0].result') $(jqv '.images[0].attempts') $(jqv '.images[0].os_version')"
+contains "retry logged" "attempt 1 failed" "$T/err"
+expect "fixture saw 3 pulls" 3 "$(grep -c '^POST' "$T/fe.port.log")"
+# verify mode never pulls
+DOCKER_HOST=$FE run_rc preload "${HOST[@]}" --images 127.0.0.1:9/x/q:3 --mode verify --json
+expect "verify: missing image" "3 missing" "$rc $(jqv '.images[0].result')"
+expect "verify pulls nothing" 3 "$(grep -c '^POST' "$T/fe.port.log")"
+# registry credentials go to their registry only, and never to any output
+PW=CANARYregPW4417
+printf '[images]\nregistry = 127.0.0.1:9\nregistry_username = puller\nregistry_password = %s\n' "$PW" >"$T/creds.ini"
+DOCKER_HOST=$FE run_rc preload --build 20348 --installation-type "Server Core" --config "$T/creds.ini" \
+  --images 127.0.0.1:9/priv/a:1,127.0.0.2:9/other/b:1 --json
+expect "credentials: both pulled" "0 pulled pulled" "$rc $(jqv '[.images[].result] | join(" ")')"
+expect "credentials sent with the pull from their registry" true \
+  "$(grep 'fromImage=127.0.0.1%3A9%2Fpriv' "$T/fe.port.log" | grep -q "AUTH .*\"password\": *\"$PW\"" && echo true)"
+expect "no credentials for another registry" 0 "$(grep 'fromImage=127.0.0.2' "$T/fe.port.log" | grep -c AUTH)"
+expect "the password reaches no output" 0 "$(cat "$T/out" "$T/err" | grep -c "$PW")"
+
+# an engine that is not there: bounded wait, exit 4
+DOCKER_HOST=tcp://127.0.0.1:9 run_rc preload "${HOST[@]}" --images 127.0.0.1:9/x/y:1 --set timeouts.docker=2s
+expect "no engine: exit" 4 "$rc"
+contains "no engine: message" "did not answer within 2 s" "$T/err"
+
+# --- a real dockerd and registry ----------------------------------------------------------
+if ! why=$(ds_available); then
+  echo "SKIP real-engine tests: $why"
+elif ! ds_start_dockerd >"$T/ds.out" 2>&1 || ! ds_start_registry >>"$T/ds.out" 2>&1; then
+  bad "docker services did not start: $(tail -n 5 "$T/ds.out")"
+else
+  R=$DS_REG
+  ds_make_image "$R/windows/servercore:ltsc2022" 4 && ds_make_image "$R/windows/nanoserver:ltsc2022" 1 &&
+    ds_make_image "$R/app/web:1" 1 || bad "test images could not be made"
+  IMAGES="$R/windows/nanoserver:{nanoserver},$R/windows/servercore:{ltsc},$R/app/web:1"
+  pulls() { ds_docker events --since "$1" --until "$(date +%s)" --filter type=image --filter event=pull | wc -l; }
+  t0=$(date +%s)
+  run_rc preload "${HOST[@]}" --images "$IMAGES" --parallel 2 --json
+  expect "first preload: exit" 0 "$rc"
+  expect "first preload: results" "pulled pulled pulled" "$(jqv '[.images[].result] | join(" ")')"
+  expect "servercore first" "$R/windows/servercore:ltsc2022" "$(jqv '.images[0].image')"
+  expect "engine has the images" 3 "$(ds_docker images --format '{{.Repository}}:{{.Tag}}' | grep -c "^$R/")"
+  contains "progress lines" "servercore:ltsc2022: downloading" "$T/err"
+  sleep 1
+  expect "first preload: 3 pulls" 3 "$(pulls "$t0")"
+  t1=$(date +%s)
+  sleep 1
+  run_rc preload "${HOST[@]}" --images "$IMAGES"
+  expect "second preload: exit" 0 "$rc"
+  contains "second preload: table" "0 pulled, 3 present, 0 failed" "$T/out"
+  sleep 1
+  expect "second preload pulls nothing" 0 "$(pulls "$t1")"
+  # a missing image is a clear error; the others complete
+  ds_docker rmi "$R/app/web:1" >/dev/null
+  run_rc preload "${HOST[@]}" --images "$R/nope/none:1,$R/app/web:1" --json
+  expect "missing image: exit" 3 "$rc"
+  expect "missing image: results" "missing pulled" "$(jqv '[.images[].result] | join(" ")')"
+  contains "missing image named" "$R/nope/none:1" "$T/err"
+  contains "missing image: summary" "1 of 2 image(s) not preloaded" "$T/err"
+  # verify mode at boot: present images pass, nothing is pulled
+  sleep 1
+  t2=$(date +%s)
+  sleep 1
+  run_rc preload "${HOST[@]}" --images "$IMAGES" --mode verify
+  expect "verify: exit" 0 "$rc"
+  sleep 1
+  expect "verify pulls nothing (real engine)" 0 "$(pulls "$t2")"
+
+  # --- interruptions: kill -9 of preload mid-pull, the registry stopped mid-pull -------
+  ds_make_image "$R/big/one:1" 150 || bad "big image"
+  "$B" preload "${HOST[@]}" --images "$R/big/one:1" >"$T/kill.out" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do grep -q 'downloading' "$T/kill.out" && break; sleep 0.05; done
+  kill -9 "$pid"; wait "$pid" 2>/dev/null
+  run_rc preload "${HOST[@]}" --images "$R/big/one:1" --json
+  expect "rerun after kill -9 converges" "0 true" "$rc $(jqv '.images[0].result == "pulled" or .images[0].result == "present"')"
+  ds_docker rmi "$R/big/one:1" >/dev/null
+  "$B" preload "${HOST[@]}" --images "$R/big/one:1" --json >"$T/out" 2>"$T/err" &
+  pid=$!
+  for _ in $(seq 100); do grep -q 'downloading' "$T/err" && break; sleep 0.05; done
+  ds_stop_registry
+  sleep 2
+  ds_start_registry >/dev/null || bad "registry restart"
+  wait "$pid"; rc=$?
+  expect "registry stopped mid-pull and restarted: completes" "0 pulled" "$rc $(jqv '.images[0].result')"
+  [ -n "${PRELOAD_DEBUG:-}" ] && cat "$T/err"
+
+  # --- warm-up: every layer file of the images read once ------------------------------
+  want_files=0 want_bytes=0
+  for ref in "$R/windows/servercore:ltsc2022" "$R/windows/nanoserver:ltsc2022"; do
+    # vfs reports no GraphDriver.Data: the single layer's folder through the layer database
+    diff=$(ds_docker image inspect -f '{{index .RootFS.Layers 0}}' "$ref")
+    d=$DS_TMP/data/vfs/dir/$(cat "$DS_TMP/data/image/vfs/layerdb/sha256/${diff#sha256:}/cache-id")
+    want_files=$((want_files + $(find "$d" -type f | wc -l)))
+    want_bytes=$((want_bytes + $(find "$d" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')))
+  done
+  run_rc warm "${HOST[@]}" --images "$R/windows/servercore:{ltsc},$R/windows/nanoserver:{nanoserver}" --json
+  expect "warm: the test found files" true "$([ "$want_files" -gt 0 ] && echo true)"
+  expect "warm: every layer file read once" "0 $want_files $want_files $want_bytes $want_bytes true" \
+    "$rc $(jqv '[.files, .files_read, .bytes_total, .bytes_read, .complete] | map(tostring) | join(" ")')"
+  expect "warm found the images' folders" "2 2" "$(jqv '"\(.images) \(.folders)"')"
+  run_rc warm "${HOST[@]}" --images "$R/nope/none:1"
+  expect "warm of an absent image: no failure, reported" "0" "$rc"
+  contains "warm of an absent image: named" "nope/none:1" "$T/err"
+
+  # --- the build check before download: manifest lists with crafted os.version ----------
+  ds_make_image "$R/win/core:base" 1 || bad "base image for the manifest lists"
+  mt=application/vnd.docker.distribution.manifest.v2+json
+  hdr=$(curl -sI -H "Accept: $mt" "http://$R/v2/win/core/manifests/base" | tr -d '\r')
+  dig=$(printf '%s\n' "$hdr" | awk -F': ' 'tolower($1)=="docker-content-digest"{print $2}')
+  size=$(printf '%s\n' "$hdr" | awk -F': ' 'tolower($1)=="content-length"{print $2}')
+  # push_list TAG OSVERSION: a list with a linux entry (what this engine pulls) and a windows one
+  push_list() {
+    curl -s -o /dev/null -w '%{http_code}' -X PUT \
+      -H 'Content-Type: application/vnd.docker.distribution.manifest.list.v2+json' \
+      --data-binary "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.docker.distribution.manifest.list.v2+json\",\"manifests\":[
+        {\"mediaType\":\"$mt\",\"size\":$size,\"digest\":\"$dig\",\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\"}},
+        {\"mediaType\":\"$mt\",\"size\":$size,\"digest\":\"$dig\",\"platform\":{\"architecture\":\"amd64\",\"os\":\"windows\",\"os.version\":\"$2\"}}]}" \
+      "http://$R/v2/win/core/manifests/$1"
+  }
+  expect "push list newer" 201 "$(push_list newer 10.0.26100.1)"
+  expect "push list older" 201 "$(push_list older 10.0.17763.5000)"
+  expect "push list match" 201 "$(push_list match 10.0.20348.9999)"
+  blobs() { grep -c 'GET /v2/win/core/blobs/' "$DS_REG_LOG"; }
+  b0=$(blobs)
+  run_rc preload "${HOST[@]}" --images "$R/win/core:newer,$R/win/core:older" --json
+  expect "build check: exit" 3 "$rc"
+  expect "build check: results" "wrong-build wrong-build" "$(jqv '[.images[].result] | join(" ")')"
+  contains "newer named with the host build" "$R/win/core:newer offers Windows build(s) 10.0.26100.1 but this host is build 20348" "$T/err"
+  contains "older refused too" "$R/win/core:older offers Windows build(s) 10.0.17763.5000" "$T/err"
+  expect "no blob requested for refused builds" "$b0" "$(blobs)"
+  expect "refused images not pulled" "" "$(ds_docker images -q "$R/win/core" 2>/dev/null)"
+  run_rc preload "${HOST[@]}" --images "$R/win/core:match" --json
+  expect "same build, another revision: accepted and pulled" "0 pulled" "$rc $(jqv '.images[0].result')"
+  contains "download size announced" "registry offers build 10.0.20348.9999" "$T/err"
+  expect "download size in the summary" "true" "$(jqv '.images[0].download_size > 0')"
+  expect "the access log does show blob requests of a real pull" true "$([ "$(blobs)" -gt "$b0" ] && echo true)"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
