@@ -10,14 +10,6 @@
 #include "ecsb/config/osfamily.h"
 #include "ecsb/base/strutil.h"
 
-#define GROW(arr, count, cap)                                                    \
-    do {                                                                         \
-        if ((count) == (cap)) {                                                  \
-            (cap) = (cap) ? (cap) * 2 : 8;                                       \
-            (arr) = ecsb_xrealloc((arr), (cap) * sizeof *(arr));                 \
-        }                                                                        \
-    } while (0)
-
 void ecsb_plan_warn(struct ecsb_plan *p, const char *fmt, ...)
 {
     struct ecsb_buf b = ECSB_BUF_INIT;
@@ -25,13 +17,13 @@ void ecsb_plan_warn(struct ecsb_plan *p, const char *fmt, ...)
     va_start(ap, fmt);
     ecsb_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    GROW(p->warnings, p->n_warnings, p->cap_warnings);
+    ECSB_GROW(p->warnings, p->n_warnings, p->cap_warnings);
     p->warnings[p->n_warnings++] = ecsb_buf_detach(&b);
 }
 
 void ecsb_plan_add_action(struct ecsb_plan *p, const char *name, const char *text, bool not_yet_done)
 {
-    GROW(p->actions, p->n_actions, p->cap_actions);
+    ECSB_GROW(p->actions, p->n_actions, p->cap_actions);
     p->actions[p->n_actions++] = (struct ecsb_plan_action){ecsb_xstrdup(name), ecsb_xstrdup(text), not_yet_done};
 }
 
@@ -51,7 +43,7 @@ static void collect_layer(struct ecsb_plan *p, const struct ecsb_settings *l)
 {
     const char *origin = l->origin ? l->origin : "";
     for (size_t i = 0; i < l->n_ignored; i++) {
-        GROW(p->ignored, p->n_ignored, p->cap_ignored);
+        ECSB_GROW(p->ignored, p->n_ignored, p->cap_ignored);
         struct ecsb_plan_ignored *ig = &p->ignored[p->n_ignored++];
         ig->origin = ecsb_xstrdup(origin);
         ig->line = l->ignored[i].line;

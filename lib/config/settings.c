@@ -7,14 +7,6 @@
 #include "ecsb/base/mask.h"
 #include "ecsb/base/strutil.h"
 
-#define GROW(arr, count, cap)                                                    \
-    do {                                                                         \
-        if ((count) == (cap)) {                                                  \
-            (cap) = (cap) ? (cap) * 2 : 8;                                       \
-            (arr) = ecsb_xrealloc((arr), (cap) * sizeof *(arr));                 \
-        }                                                                        \
-    } while (0)
-
 void ecsb_settings_init(struct ecsb_settings *s, const char *origin)
 {
     memset(s, 0, sizeof *s);
@@ -24,7 +16,7 @@ void ecsb_settings_init(struct ecsb_settings *s, const char *origin)
 void ecsb_settings_add(struct ecsb_settings *s, const char *section, const char *key, const char *value,
                        int line, int column)
 {
-    GROW(s->items, s->count, s->cap);
+    ECSB_GROW(s->items, s->count, s->cap);
     struct ecsb_setting *it = &s->items[s->count++];
     it->section = ecsb_xstrdup(section);
     it->key = ecsb_xstrdup(key);
@@ -41,7 +33,7 @@ void ecsb_settings_note_secret(struct ecsb_settings *s, const char *key, const c
     for (size_t i = 0; i < s->n_secrets; i++)
         if (!strcmp(s->secrets[i], value))
             return;
-    GROW(s->secrets, s->n_secrets, s->cap_secrets);
+    ECSB_GROW(s->secrets, s->n_secrets, s->cap_secrets);
     s->secrets[s->n_secrets++] = ecsb_xstrdup(value);
 }
 
@@ -53,7 +45,7 @@ void ecsb_settings_register_secrets(const struct ecsb_settings *s, struct ecsb_m
 
 void ecsb_settings_ignore(struct ecsb_settings *s, int line, const char *text, const char *reason)
 {
-    GROW(s->ignored, s->n_ignored, s->cap_ignored);
+    ECSB_GROW(s->ignored, s->n_ignored, s->cap_ignored);
     struct ecsb_ignored_line *it = &s->ignored[s->n_ignored++];
     it->line = line;
     struct ecsb_buf b = ECSB_BUF_INIT; /* the line is quoted in listings: one printable line */
@@ -64,7 +56,7 @@ void ecsb_settings_ignore(struct ecsb_settings *s, int line, const char *text, c
 
 void ecsb_settings_warn(struct ecsb_settings *s, const char *message)
 {
-    GROW(s->warnings, s->n_warnings, s->cap_warnings);
+    ECSB_GROW(s->warnings, s->n_warnings, s->cap_warnings);
     struct ecsb_buf b = ECSB_BUF_INIT; /* warnings quote input: one printable line each */
     ecsb_buf_put_escaped(&b, message, strlen(message));
     s->warnings[s->n_warnings++] = ecsb_buf_detach(&b);

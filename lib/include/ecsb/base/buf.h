@@ -38,6 +38,15 @@ void ecsb_buf_free(struct ecsb_buf *b);
 void *ecsb_xmalloc(size_t n);
 void *ecsb_xcalloc(size_t count, size_t size);
 void *ecsb_xrealloc(void *p, size_t n);
+/* Makes room for one more element in a growable array (count elements of cap):
+ * doubles cap (from 8) when it is full. */
+#define ECSB_GROW(arr, count, cap)                                                \
+    do {                                                                          \
+        if ((count) == (cap)) {                                                   \
+            (cap) = (cap) ? (cap) * 2 : 8;                                        \
+            (arr) = ecsb_xrealloc((arr), (cap) * sizeof *(arr));                  \
+        }                                                                         \
+    } while (0)
 char *ecsb_xstrdup(const char *s);
 char *ecsb_xstrndup(const char *s, size_t n);
 
