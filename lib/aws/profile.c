@@ -16,9 +16,10 @@
 
 #define PROFILE_FILE_MAX (1024u * 1024u)
 
-enum { KEY_ID, KEY_SECRET, KEY_TOKEN, KEY_REGION, NKEYS };
+/* KEY_REGION and after are config-file keys, as in the SDKs. */
+enum { KEY_ID, KEY_SECRET, KEY_TOKEN, KEY_REGION, KEY_RETRY_MODE, KEY_MAX_ATTEMPTS, NKEYS };
 static const char *const key_names[NKEYS] = {"aws_access_key_id", "aws_secret_access_key", "aws_session_token",
-                                              "region"};
+                                              "region", "retry_mode", "max_attempts"};
 
 struct profile_read {
     const char *profile;
@@ -133,9 +134,10 @@ enum ecsb_status ecsb_aws_profile_load(ecsb_getenv_fn env, struct ecsb_aws_profi
         st = read_file(&cred, out->credentials_file, err);
     out->found = cfg.found || cred.found;
     /* The credentials file wins over the config file, key by key, as in the SDKs. */
-    char **slots[NKEYS] = {&out->access_key_id, &out->secret_access_key, &out->session_token, &out->region};
+    char **slots[NKEYS] = {&out->access_key_id, &out->secret_access_key, &out->session_token, &out->region,
+                           &out->retry_mode, &out->max_attempts};
     for (int k = 0; k < NKEYS; k++) {
-        bool from_cred = cred.values[k] && k != KEY_REGION; /* region is a config-file key */
+        bool from_cred = cred.values[k] && k < KEY_REGION;
         *slots[k] = from_cred ? cred.values[k] : cfg.values[k];
         free(from_cred ? cfg.values[k] : cred.values[k]);
     }
@@ -153,6 +155,8 @@ void ecsb_aws_profile_free(struct ecsb_aws_profile *p)
     free(p->secret_access_key);
     free(p->session_token);
     free(p->region);
+    free(p->retry_mode);
+    free(p->max_attempts);
     memset(p, 0, sizeof *p);
 }
 

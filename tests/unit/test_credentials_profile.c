@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "ecsb/aws/client.h"
 #include "ecsb/aws/credentials.h"
 #include "ecsb/base/buf.h"
 #include "ecsb/base/fs.h"
@@ -210,6 +211,35 @@ TEST(chain_prefers_environment_over_files)
     ecsb_cred_chain_free(&chain);
 }
 
+TEST(retry_settings_from_the_config_profile)
+{
+    clear();
+    put(CONF, "[profile ci]\nretry_mode = legacy\nmax_attempts = 7\n[default]\nretry_mode = turbo\n");
+    static const char *const ci[] = {"AWS_CONFIG_FILE", CONF, "AWS_PROFILE", "ci", NULL};
+    static const char *const env_wins[] = {"AWS_CONFIG_FILE", CONF, "AWS_PROFILE", "ci",
+                                           "AWS_MAX_ATTEMPTS", "2", NULL};
+    struct ecsb_aws_retry r;
+    char knob[64];
+    struct ecsb_error err = {0};
+    ecsb_aws_retry_defaults(&r);
+    env_table = ci;
+    CHECK_INT_EQ(ecsb_aws_retry_from_env(&r, fake_getenv, knob, sizeof knob, &err), ECSB_OK);
+    CHECK_INT_EQ(r.mode, ECSB_RETRY_LEGACY);
+    CHECK_INT_EQ(r.max_attempts, 7);
+    CHECK_STR_EQ(r.attempts_knob, "config-file max_attempts=7");
+    ecsb_aws_retry_defaults(&r);
+    env_table = env_wins;
+    CHECK_INT_EQ(ecsb_aws_retry_from_env(&r, fake_getenv, knob, sizeof knob, &err), ECSB_OK);
+    CHECK_INT_EQ(r.mode, ECSB_RETRY_LEGACY);
+    CHECK_INT_EQ(r.max_attempts, 2);
+    CHECK_STR_EQ(r.attempts_knob, "AWS_MAX_ATTEMPTS=2");
+    ecsb_aws_retry_defaults(&r);
+    static const char *const dflt[] = {"AWS_CONFIG_FILE", CONF, NULL};
+    env_table = dflt;
+    CHECK_INT_EQ(ecsb_aws_retry_from_env(&r, fake_getenv, knob, sizeof knob, &err), ECSB_ERR_INVALID);
+    CHECK_CONTAINS(err.message, "config-file retry_mode=turbo is not valid");
+}
+
 int main(void)
 {
     struct ecsb_error err = {0};
@@ -222,6 +252,7 @@ int main(void)
     RUN(unknown_named_profile_is_a_clear_error);
     RUN(default_files_are_under_the_home_directory);
     RUN(chain_prefers_environment_over_files);
+    RUN(retry_settings_from_the_config_profile);
     clear();
     return check_summary();
 }

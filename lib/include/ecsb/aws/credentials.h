@@ -23,7 +23,8 @@ enum ecsb_status ecsb_credentials_from_env(ecsb_getenv_fn env, struct ecsb_crede
  * <home>/.aws/credentials, sections [NAME]) and AWS_CONFIG_FILE (default
  * <home>/.aws/config, sections [profile NAME] and [default]); the profile is
  * AWS_PROFILE, else AWS_DEFAULT_PROFILE, else "default". The credentials file wins
- * over the config file key by key; region comes from the config file only. A file
+ * over the config file key by key; region, retry_mode and max_attempts come from
+ * the config file only. A file
  * that does not exist is not an error; a line that is neither a section nor
  * key = value is (ECSB_ERR_INVALID naming file:line, never the line's text). */
 struct ecsb_aws_profile {
@@ -32,7 +33,8 @@ struct ecsb_aws_profile {
     char *credentials_file; /* NULL when there is no home directory to find it in */
     char *config_file;
     bool found;             /* a section of that name is in either file */
-    char *access_key_id, *secret_access_key, *session_token, *region; /* NULL when absent */
+    char *access_key_id, *secret_access_key, *session_token; /* NULL when absent */
+    char *region, *retry_mode, *max_attempts;                /* NULL when absent */
 };
 enum ecsb_status ecsb_aws_profile_load(ecsb_getenv_fn env, struct ecsb_aws_profile *out, struct ecsb_error *err);
 void ecsb_aws_profile_free(struct ecsb_aws_profile *p);
