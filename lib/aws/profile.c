@@ -137,7 +137,7 @@ enum ecsb_status ecsb_aws_profile_load(ecsb_getenv_fn env, struct ecsb_aws_profi
     char **slots[NKEYS] = {&out->access_key_id, &out->secret_access_key, &out->session_token, &out->region,
                            &out->retry_mode, &out->max_attempts};
     for (int k = 0; k < NKEYS; k++) {
-        bool from_cred = cred.values[k] && k < KEY_REGION;
+        bool from_cred = k < KEY_REGION && cred.values[k];
         *slots[k] = from_cred ? cred.values[k] : cfg.values[k];
         free(from_cred ? cfg.values[k] : cred.values[k]);
     }
