@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "ami.h"
+#include "ecsb/aws/credentials.h"
 #include "ecsb/aws/regions.h"
 #include "ecsb/base/clock.h"
 #include "ecsb/base/strutil.h"
@@ -75,8 +76,12 @@ static int resolve_regions(struct ami_session *s, const struct ami_flags *f, con
     const char *first = s->nregions ? s->regions[0] : ecsb_env(NULL, "AWS_REGION");
     if (!first)
         first = ecsb_env(NULL, "AWS_DEFAULT_REGION");
+    char *profile_region = first ? NULL : ecsb_aws_profile_region(NULL); /* the SDKs' next fallback */
+    if (profile_region)
+        s->regions[s->nregions++] = first = profile_region;
     if (!first) {
-        fprintf(stderr, AMI_PROG " %s: no region -- pass --region us-east-1 or set AWS_REGION\n", cmd);
+        fprintf(stderr, AMI_PROG " %s: no region -- pass --region us-east-1, set AWS_REGION, or set region in "
+                "the profile of ~/.aws/config\n", cmd);
         return AMI_EXIT_USAGE;
     }
     if (!ecsb_valid_region(first)) {

@@ -1,4 +1,5 @@
-/* credentials.c: environment and instance-role credentials, and the caching chain. */
+/* credentials.c: environment and instance-role credentials, and the caching chain
+ * (environment, shared files in profile.c, instance role). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,14 +155,20 @@ enum ecsb_status ecsb_cred_chain_get(struct ecsb_cred_chain *c, const struct ecs
     }
     struct ecsb_credentials fresh;
     enum ecsb_status st = ecsb_credentials_from_env(c->env, &fresh, err);
+    if (st == ECSB_ERR_NOT_FOUND) {
+        ecsb_error_clear(err);
+        st = ecsb_credentials_from_profile(c->env, &fresh, err);
+    }
     if (st == ECSB_ERR_NOT_FOUND && c->imds) {
         ecsb_error_clear(err);
         st = ecsb_imds_role_credentials(c->imds, &fresh, err);
         if (st != ECSB_OK)
-            ecsb_error_prefix(err, "no credentials in the environment, and the instance role failed: ");
+            ecsb_error_prefix(err, "no credentials in the environment or the shared credentials files, and the "
+                              "instance role failed: ");
     } else if (st == ECSB_ERR_NOT_FOUND) {
         return ecsb_error_set(err, ECSB_ERR_AUTH, "no AWS credentials -- set AWS_ACCESS_KEY_ID and "
-                              "AWS_SECRET_ACCESS_KEY, or run on an instance with an IAM role");
+                              "AWS_SECRET_ACCESS_KEY, add them to ~/.aws/credentials, or run on an instance with "
+                              "an IAM role");
     }
     if (st != ECSB_OK) {
         /* Still-valid old credentials beat none when a refresh fails transiently. */

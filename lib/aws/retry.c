@@ -1,13 +1,15 @@
 /* retry.c: the retry schedule. Full-jitter exponential backoff (the SDKs'
  * "standard" schedule, 20 s cap); by default a call is bounded only by its
  * deadline, because a boot that gives up after a few throttles within a second
- * leaves an instance half-configured. AWS_RETRY_MODE / AWS_MAX_ATTEMPTS restore
- * the SDKs' count bounds when the user asks for them. */
+ * leaves an instance half-configured. AWS_RETRY_MODE / AWS_MAX_ATTEMPTS (or
+ * retry_mode / max_attempts in the shared config file's profile) restore the
+ * SDKs' count bounds when the user asks for them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ecsb/aws/client.h"
+#include "ecsb/aws/credentials.h"
 
 void ecsb_aws_retry_defaults(struct ecsb_aws_retry *r)
 {
@@ -43,34 +45,56 @@ static const struct {
     {"adaptive", ECSB_RETRY_ADAPTIVE, 3},
 };
 
-enum ecsb_status ecsb_aws_retry_from_env(struct ecsb_aws_retry *r, ecsb_getenv_fn env, char *knob_buf,
-                                         size_t knob_cap, struct ecsb_error *err)
+/* mode_knob/ma_knob name where each value came from ("AWS_RETRY_MODE" or
+ * "config-file retry_mode") in the knob and in errors. */
+static enum ecsb_status retry_apply(struct ecsb_aws_retry *r, const char *mode, const char *mode_knob,
+                                    const char *ma, const char *ma_knob, char *knob_buf, size_t knob_cap,
+                                    struct ecsb_error *err)
 {
-    const char *mode = ecsb_env(env, "AWS_RETRY_MODE");
     if (mode) {
         size_t i = 0;
         while (i < sizeof modes / sizeof modes[0] && strcmp(modes[i].name, mode) != 0)
             i++;
         if (i == sizeof modes / sizeof modes[0])
-            return ecsb_error_set(err, ECSB_ERR_INVALID, "AWS_RETRY_MODE=%.32s is not valid -- use standard, "
-                                  "legacy or adaptive, or unset it to retry until each call's deadline", mode);
+            return ecsb_error_set(err, ECSB_ERR_INVALID, "%s=%.32s is not valid -- use standard, "
+                                  "legacy or adaptive, or unset it to retry until each call's deadline",
+                                  mode_knob, mode);
         r->mode = modes[i].mode;
         r->max_attempts = modes[i].attempts;
-        snprintf(knob_buf, knob_cap, "AWS_RETRY_MODE=%s", modes[i].name);
+        snprintf(knob_buf, knob_cap, "%s=%s", mode_knob, modes[i].name);
         r->attempts_knob = knob_buf;
     }
-    const char *ma = ecsb_env(env, "AWS_MAX_ATTEMPTS");
     if (ma) {
         char *end;
         long n = strtol(ma, &end, 10);
         if (*end || n < 1 || n > 20)
-            return ecsb_error_set(err, ECSB_ERR_INVALID, "AWS_MAX_ATTEMPTS=%.32s is not valid -- use 1..20, or "
-                                  "unset it to retry until each call's deadline", ma);
+            return ecsb_error_set(err, ECSB_ERR_INVALID, "%s=%.32s is not valid -- use 1..20, or "
+                                  "unset it to retry until each call's deadline", ma_knob, ma);
         r->max_attempts = (int)n;
-        snprintf(knob_buf, knob_cap, "AWS_MAX_ATTEMPTS=%ld", n);
+        snprintf(knob_buf, knob_cap, "%s=%ld", ma_knob, n);
         r->attempts_knob = knob_buf;
     }
     return ECSB_OK;
+}
+
+/* The environment wins; retry_mode / max_attempts of the profile in the shared
+ * config file (ecsb/aws/credentials.h) fill in what it leaves unset. */
+enum ecsb_status ecsb_aws_retry_from_env(struct ecsb_aws_retry *r, ecsb_getenv_fn env, char *knob_buf,
+                                         size_t knob_cap, struct ecsb_error *err)
+{
+    const char *mode = ecsb_env(env, "AWS_RETRY_MODE"), *mode_knob = "AWS_RETRY_MODE";
+    const char *ma = ecsb_env(env, "AWS_MAX_ATTEMPTS"), *ma_knob = "AWS_MAX_ATTEMPTS";
+    struct ecsb_aws_profile prof = {0};
+    struct ecsb_error ignored = {0}; /* a broken file is the credential lookup's to report */
+    if ((!mode || !ma) && ecsb_aws_profile_load(env, &prof, &ignored) == ECSB_OK) {
+        if (!mode && (mode = prof.retry_mode) != NULL)
+            mode_knob = "config-file retry_mode";
+        if (!ma && (ma = prof.max_attempts) != NULL)
+            ma_knob = "config-file max_attempts";
+    }
+    enum ecsb_status st = retry_apply(r, mode, mode_knob, ma, ma_knob, knob_buf, knob_cap, err);
+    ecsb_aws_profile_free(&prof);
+    return st;
 }
 
 long ecsb_aws_backoff_within_ms(const struct ecsb_aws_retry *r, int retry, long limit_ms, uint32_t (*rng)(void *ctx),

@@ -203,6 +203,30 @@ AWS_SECRET_ACCESS_KEY=$WRONG run "$T/ws.txt" get 2022-core --root "$R" --region 
 check "wrong secret: exit 6, one line with the service's auth error" \
   bash -c "[ $rc -eq 6 ] && [ \$(wc -l <'$T/last.err') -eq 1 ] && grep -q 'SignatureDoesNotMatch' '$T/last.err' && [ ! -s '$T/ws.txt' ]"
 
+# --- shared credentials file and profile (no keys in the environment) ---------------------------
+printf '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n\n[ci]\naws_access_key_id = %s\naws_secret_access_key = %s\n' \
+  "$LS_AK" "$WRONG" "$LS_AK" "$LS_SK" >"$T/aws-credentials"
+printf '[profile ci]\nregion = us-west-2\n' >"$T/aws-config"
+profile_run() { # profile_run PROFILE OUTFILE ARGS...: run with the keys only in the files
+  local p=$1; shift
+  (unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION
+   export AWS_SHARED_CREDENTIALS_FILE=$T/aws-credentials AWS_CONFIG_FILE=$T/aws-config AWS_PROFILE=$p
+   [ -n "$p" ] || unset AWS_PROFILE
+   run "$@")
+}
+profile_run ci "$T/pf.txt" get 2022-core --root "$R" --region us-east-1 --output text; rc=$?
+check "AWS_PROFILE=ci, keys only in AWS_SHARED_CREDENTIALS_FILE: signed and answered" \
+  bash -c "[ $rc -eq 0 ] && [ \"\$(cat '$T/pf.txt')\" = \"\$(sed -n 1p '$T/ids.txt')\" ]"
+profile_run ci "$T/pr.txt" get 2022-core --root "$R" --output text; rc=$?
+check "no --region and no AWS_REGION: the profile's region from AWS_CONFIG_FILE (us-west-2)" \
+  bash -c "[ $rc -eq 0 ] && [ \"\$(cat '$T/pr.txt')\" = \"\$(sed -n 3p '$T/ids.txt')\" ]"
+profile_run "" "$T/pd.txt" get 2022-core --root "$R" --region us-east-1 --output text; rc=$?
+check "no AWS_PROFILE: the [default] profile is used (its wrong secret fails the signature, exit 6)" \
+  bash -c "[ $rc -eq 6 ] && grep -q 'SignatureDoesNotMatch' '$T/last.err'"
+profile_run nope "$T/pn.txt" get 2022-core --root "$R" --region us-east-1 --output text; rc=$?
+check "AWS_PROFILE=nope: exit 3 naming the profile and both files" \
+  bash -c "[ $rc -eq 3 ] && grep -q \"profile 'nope' (from AWS_PROFILE)\" '$T/last.err' && grep -qF '$T/aws-config' '$T/last.err'"
+
 # --- Windows build under Wine ---------------------------------------------------------------
 EXE=$ROOT/build/windows/ecs-ami-metadata.exe
 if [ -x "$(command -v wine)" ] && [ -f "$EXE" ]; then

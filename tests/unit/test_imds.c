@@ -4,6 +4,7 @@
 
 #include "ecsb/aws/credentials.h"
 #include "ecsb/aws/imds.h"
+#include "ecsb/base/fs.h"
 
 /* ---- scripted transport and fake clock ---- */
 
@@ -350,6 +351,35 @@ TEST(chain_prefers_environment_then_instance_role)
     ecsb_imds_free(&m);
 }
 
+TEST(chain_prefers_shared_files_over_instance_role)
+{
+    static const struct answer s[] = {{200, "T"}, {200, "ecsInstanceRole\n"}, {200, role_doc}};
+    struct ecsb_imds m;
+    struct fake f;
+    setup(&m, &f, s, N(s), NULL);
+    struct ecsb_error err = {0};
+    const char *path = "build/test_imds_credentials";
+    const char *text = "[default]\naws_access_key_id = AKFILE\naws_secret_access_key = sf\n";
+    CHECK_INT_EQ(ecsb_fs_write_atomic(path, text, strlen(text), &err), ECSB_OK);
+    static const char *const env[] = {"AWS_SHARED_CREDENTIALS_FILE", "build/test_imds_credentials", NULL};
+    env_table = env;
+    struct ecsb_cred_chain chain;
+    ecsb_cred_chain_init(&chain, &m, fake_getenv);
+    chain.clock = m.clock;
+    const struct ecsb_credentials *c = NULL;
+    CHECK_INT_EQ(ecsb_cred_chain_get(&chain, &c, &err), ECSB_OK);
+    CHECK_STR_EQ(c->access_key_id, "AKFILE");
+    CHECK_INT_EQ(f.next, 0); /* IMDS never asked */
+    ecsb_cred_chain_invalidate(&chain);
+    remove(path);
+    f.wall = 1700000000;
+    CHECK_INT_EQ(ecsb_cred_chain_get(&chain, &c, &err), ECSB_OK);
+    CHECK_STR_EQ(c->access_key_id, "ASIAROLE"); /* no file: the role */
+    env_table = NULL;
+    ecsb_cred_chain_free(&chain);
+    ecsb_imds_free(&m);
+}
+
 TEST(role_document_errors_are_clear)
 {
     struct ecsb_credentials c;
@@ -462,6 +492,7 @@ int main(void)
     RUN(credentials_from_environment);
     RUN(iso8601_times);
     RUN(chain_prefers_environment_then_instance_role);
+    RUN(chain_prefers_shared_files_over_instance_role);
     RUN(role_document_errors_are_clear);
     return check_summary();
 }

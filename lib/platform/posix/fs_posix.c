@@ -189,3 +189,13 @@ bool ecsb_fs_private_built(bool dir, char *out, size_t cap)
     snprintf(out, cap, "%s", ecsb_fs_private_access(dir)); /* the mode passed to mkdir/fchmod */
     return true;
 }
+
+char *ecsb_fs_home_path(ecsb_getenv_fn env, const char *rel)
+{
+    const char *home = ecsb_env(env, "HOME");
+    if (!home)
+        return NULL;
+    struct ecsb_buf b = ECSB_BUF_INIT;
+    ecsb_buf_printf(&b, "%s/%s", home, rel);
+    return ecsb_buf_detach(&b);
+}

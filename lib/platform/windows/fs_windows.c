@@ -16,6 +16,7 @@
 #include <sddl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <wchar.h>
 
@@ -243,4 +244,19 @@ bool ecsb_fs_stream_size(FILE *f, unsigned long long *size)
         return false;
     *size = (unsigned long long)st.st_size;
     return true;
+}
+
+/* The SDKs look for %USERPROFILE%\.aws\...; HOME is not a Windows variable. */
+char *ecsb_fs_home_path(ecsb_getenv_fn env, const char *rel)
+{
+    const char *home = ecsb_env(env, "USERPROFILE");
+    if (!home)
+        return NULL;
+    struct ecsb_buf b = ECSB_BUF_INIT;
+    ecsb_buf_printf(&b, "%s\\%s", home, rel);
+    char *out = ecsb_buf_detach(&b);
+    for (char *p = out + strlen(home); *p; p++)
+        if (*p == '/')
+            *p = '\\';
+    return out;
 }

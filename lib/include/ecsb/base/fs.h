@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "ecsb/base/clock.h"
 #include "ecsb/base/error.h"
 
 #define ECSB_FS_MAX_READ (64u * 1024u * 1024u)
@@ -34,6 +35,10 @@ enum ecsb_status ecsb_read_stream_limited(FILE *f, const char *name, size_t limi
 void ecsb_stdin_binary(void);
 /* Platform seam. True and *size when f is a regular file; false for pipes and devices. */
 bool ecsb_fs_stream_size(FILE *f, unsigned long long *size);
+/* Platform seam. "<home>/<rel>" with rel's '/' turned into the platform separator
+ * (malloc'd), the home directory being HOME on POSIX and USERPROFILE on Windows as
+ * env reports them (NULL env = getenv); NULL when that variable is unset. */
+char *ecsb_fs_home_path(ecsb_getenv_fn env, const char *rel);
 enum ecsb_status ecsb_fs_write_atomic(const char *path, const void *data, size_t len, struct ecsb_error *err);
 bool ecsb_fs_exists(const char *path);
 /* Creates a directory and its parents (private, see above); fine if it exists. */
