@@ -9,16 +9,18 @@
 
 #include "commands.h"
 #include "ecsb/base/mask.h"
+#include "ecsb/base/term.h"
 #include "ecsb/config/osfamily.h"
 #include "ecsb/docker/preload.h"
 #include "actions.h"
 #include "load.h"
+#include "preload_live.h"
 
 static const struct command_usage preload_usage = {
     ECSB_BOOTSTRAP_PROG, "preload", "[options] [--images LIST] [--parallel N] [--mode pull|verify] [--json]",
     "  Pulls the images that are missing or have another Windows build than this host\n"
     "  (servercore first), or with --mode verify only checks them. Progress goes to\n"
-    "  stderr, the summary table (or --json) to stdout. The engine: DOCKER_HOST, else\n"
+    "  stderr (a live display on a terminal), the summary table (or --json) to stdout. The engine: DOCKER_HOST, else\n"
     "  this platform's default.\n",
     "  Default image list: [images] preload, else mcr.microsoft.com/windows/servercore:{ltsc}\n"
     "  and mcr.microsoft.com/windows/nanoserver:{nanoserver}. See docs/images.md.\n"};
@@ -101,6 +103,15 @@ static int preload(struct load_options *lo, const struct preload_args *a)
     preload_opts_from_plan(&plan, &o);
     o.on_line = print_line;
     o.ctx = lo->masker;
+    struct preload_live live;
+    int columns = 80;
+    bool tty = ecsb_term_stderr_ansi(&columns);
+    preload_live_init(&live, stderr, lo->masker, o.clock, columns);
+    if (tty) { /* a live display; a file or a pipe keeps the log lines */
+        o.on_line = preload_live_line;
+        o.on_update = preload_live_update;
+        o.ctx = &live;
+    }
     char *auth = preload_auth_header(&plan, lo->masker);
     o.auth = auth;
     struct ecsb_strlist images = {0};
@@ -123,6 +134,7 @@ static int preload(struct load_options *lo, const struct preload_args *a)
     }
     ecsb_strv_free(images.items, images.count);
     ecsb_plan_free(&plan);
+    preload_live_free(&live);
     free(auth);
     return rc;
 }

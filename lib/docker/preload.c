@@ -48,6 +48,23 @@ static void say(struct shared *sh, const char *fmt, ...)
     ecsb_buf_free(&b);
 }
 
+/* Sets what the live view shows (under the lock) and lets it redraw. */
+static void show(struct shared *sh, struct ecsb_preload_item *it, const char *step,
+                 const struct ecsb_pull_progress *p)
+{
+    if (!sh->o->on_update) return;
+    ecsb_mutex_lock(sh->lock);
+    if (step) it->live.step = step;
+    if (p) {
+        it->live.downloaded = p->downloaded;
+        it->live.download_total = p->download_total;
+        it->live.extracted = p->extracted;
+        it->live.extract_total = p->extract_total;
+    }
+    sh->o->on_update(sh->o->ctx, sh->items, sh->n, false);
+    ecsb_mutex_unlock(sh->lock);
+}
+
 /* The step a status word belongs to: one progress line per image per step. */
 static const char *step_of(const char *status)
 {
@@ -73,6 +90,10 @@ static void on_progress(void *ctx, const struct ecsb_pull_progress *p)
     const char *step = step_of(p->last_status);
     long long now = ecsb_clock_mono(w->sh->o->clock);
     w->item->downloaded = p->downloaded;
+    if (w->sh->o->on_update) {
+        show(w->sh, w->item, step, p); /* the live view replaces the progress lines */
+        return;
+    }
     bool new_step = step && (!w->step || strcmp(step, w->step) != 0);
     if (!new_step && now - w->last_line < w->sh->o->progress_every_ms) return;
     if (step) w->step = step;
@@ -145,6 +166,7 @@ static enum ecsb_status pull_with_retries(struct ecsb_docker *d, struct shared *
         it->attempts = a;
         struct pull_watch w = {sh, it, NULL, 0, ecsb_clock_mono(o->clock)};
         say(sh, "preload: %s: pulling (attempt %d)", it->ref, a);
+        show(sh, it, "pulling", NULL);
         st = ecsb_docker_pull(d, it->ref, auth_for(o, it->ref), o->idle_ms, on_progress, &w, err);
         if (st == ECSB_OK || st == ECSB_ERR_NOT_FOUND || st == ECSB_ERR_INVALID) return st;
         say(sh, "preload: %s: attempt %d failed: %s", it->ref, a, err->message);
@@ -160,6 +182,7 @@ static enum ecsb_status pull_with_retries(struct ecsb_docker *d, struct shared *
 static bool registry_allows(struct ecsb_docker *d, struct shared *sh, struct ecsb_preload_item *it)
 {
     if (!sh->o->host_build) return true;
+    show(sh, it, "checking", NULL);
     struct ecsb_registry_check rc;
     struct ecsb_error err = {0};
     long long t0 = ecsb_clock_mono(sh->o->clock);
@@ -188,6 +211,7 @@ static void process(struct ecsb_docker *d, struct shared *sh, struct ecsb_preloa
     long long t0 = ecsb_clock_mono(sh->o->clock);
     struct ecsb_error err = {0};
     bool wrong = false;
+    show(sh, it, "inspecting", NULL);
     bool present = inspect(d, sh, it, &wrong, &err);
     if (!present && err.code != ECSB_ERR_NOT_FOUND) {
         fail(it, ECSB_PRELOAD_FAILED, err.message); /* the engine did not answer: neither present nor missing */
@@ -210,6 +234,7 @@ static void process(struct ecsb_docker *d, struct shared *sh, struct ecsb_preloa
             it->result = ECSB_PRELOAD_PULLED;
     }
     it->ms = ecsb_clock_mono(sh->o->clock) - t0;
+    show(sh, it, ecsb_preload_result_name(it->result), NULL);
     say(sh, "preload: %s: %s%s%s", it->ref, ecsb_preload_result_name(it->result), it->error ? ": " : "",
         it->error ? it->error : "");
 }
@@ -267,10 +292,12 @@ enum ecsb_status ecsb_preload_run(const struct ecsb_preload_opts *o, const char 
     for (size_t i = 0; i < n; i++) {
         out->items[i].ref = ecsb_xstrdup(images[order[i]]);
         out->items[i].os_version = ecsb_xstrdup("");
+        out->items[i].live.step = "waiting";
     }
     free(order);
     struct shared sh = {o, out->items, n, 0, ecsb_mutex_new()};
     run_workers(&sh, o->parallel);
+    if (o->on_update) o->on_update(o->ctx, out->items, n, true); /* the last frame, whatever happened */
     ecsb_mutex_free(sh.lock);
     const char *first = NULL;
     bool any_missing = false;

@@ -21,6 +21,8 @@
 #include "ecsb/base/clock.h"
 #include "ecsb/base/error.h"
 
+struct ecsb_preload_item;
+
 struct ecsb_preload_opts {
     const char *docker_host;  /* NULL: DOCKER_HOST, else the platform default */
     unsigned host_build;      /* 0: builds are not compared */
@@ -35,6 +37,11 @@ struct ecsb_preload_opts {
     const char *auth;         /* X-Registry-Auth value, or NULL (anonymous) */
     const char *auth_registry; /* auth goes only to images on this registry ("r.example:5000") */
     long progress_every_ms;   /* periodic progress line per image (10 s) */
+    /* The live terminal view, or NULL. When set, no progress lines go to on_line
+     * (result lines still do) and on_update is called under the same lock after
+     * every step change and progress event; it may read items[i].ref and
+     * items[i].live only, and throttles the redraw itself. */
+    void (*on_update)(void *ctx, const struct ecsb_preload_item *items, size_t n, bool final);
     /* One log line (progress, results); called under a lock, from worker threads. */
     void (*on_line)(void *ctx, const char *line);
     void *ctx;
@@ -50,8 +57,15 @@ enum ecsb_preload_result {
 };
 const char *ecsb_preload_result_name(enum ecsb_preload_result r); /* "present", "pulled", ... */
 
+/* What the live view shows of an image; written only under the preload's lock. */
+struct ecsb_preload_live {
+    const char *step;         /* "waiting", "inspecting", "checking", "downloading", ..., a result name */
+    int64_t downloaded, download_total, extracted, extract_total;
+};
+
 struct ecsb_preload_item {
     char *ref;
+    struct ecsb_preload_live live;
     enum ecsb_preload_result result;
     char *os_version;         /* "" when unknown */
     int64_t size;             /* bytes on disk as the engine reports it */
