@@ -3,7 +3,7 @@
 DEB_PACKAGES := build-essential pkg-config libcurl4-openssl-dev libssl-dev libinih-dev zlib1g-dev \
                 gcc-mingw-w64-x86-64 libz-mingw-w64-dev wine wine64 clang-14 libclang-rt-14-dev \
                 valgrind jq hyperfine cppcheck shellcheck packer zip unzip wixl msitools \
-                docker.io docker-registry
+                docker.io docker-registry tmux
 
 # Toolchains.
 CC            ?= cc

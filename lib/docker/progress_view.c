@@ -71,7 +71,7 @@ static void row_line(const struct ecsb_progress_row *r, int name_cols, int width
     ecsb_progress_bar(dl + ex, dt + et, BAR_COLS, out);
     ecsb_buf_putc(out, ' ');
     percent(dl + ex, dt + et, out);
-    ecsb_buf_printf(out, "  %.1f/%.1f MB, extracted %.1f/%.1f MB", dl / 1e6, dt / 1e6, ex / 1e6, et / 1e6);
+    ecsb_buf_printf(out, "  %.1f/%.1f MB, extracted %.1f MB", dl / 1e6, dt / 1e6, ex / 1e6);
     end_line(out, start, width);
 }
 
@@ -96,9 +96,11 @@ static void total_line(const struct ecsb_progress_row *rows, size_t n, long long
     double secs = elapsed_ms > 0 ? elapsed_ms / 1000.0 : 0;
     double rate = secs > 0 ? (double)(dl + ex) / secs : 0; /* bytes/s since the start */
     long long eta = rate > 0 && dt + et > 0 ? (long long)((double)(dt + et - dl - ex) / rate + 0.5) : -1;
-    ecsb_buf_printf(out, "  %.1f/%.1f MB, extracted %.1f/%.1f MB, %.1f MB/s, ETA ", dl / 1e6, dt / 1e6,
-                    ex / 1e6, et / 1e6, secs > 0 ? (double)dl / secs / 1e6 : 0.0);
+    /* ETA and rate first: on a narrow terminal the cut takes the byte counts, not them. */
+    ecsb_buf_puts(out, "  ETA ");
     ecsb_progress_eta(eta, out);
+    ecsb_buf_printf(out, ", %.1f MB/s, %.1f/%.1f MB, extracted %.1f MB", secs > 0 ? (double)dl / secs / 1e6 : 0.0,
+                    dl / 1e6, dt / 1e6, ex / 1e6);
     end_line(out, start, width);
 }
 

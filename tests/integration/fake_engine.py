@@ -6,7 +6,8 @@ engine cannot be made to send on demand.
     /_ping answers API-Version 1.44. POST /v1.44/images/create answers HTTP 200 with a
     chunked JSON progress stream; SCRIPT is a comma-separated list of what the n-th pull
     stream does: "ok" (ends with Status:), "error:<message>" (ends with errorDetail after
-    progress), "cut" (stops without a final status). After an "ok" pull the image
+    progress), "cut" (stops without a final status), "slow" (like ok, but downloads and
+    extracts two 50 MB layers in small steps over about 4 s: for the live display). After an "ok" pull the image
     inspects as present (Os windows, OsVersion 10.0.20348.1); before, 404.
     Every request line is appended to PORTFILE.log, a pull's with its decoded
     X-Registry-Auth header after " AUTH " when it has one.
@@ -14,6 +15,7 @@ engine cannot be made to send on demand.
 import base64
 import json
 import sys
+import time
 from urllib.parse import parse_qs, unquote, urlparse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -46,6 +48,17 @@ class Engine(BaseHTTPRequestHandler):
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
         self.wfile.flush()
 
+    def slow_layers(self):
+        total = 50_000_000
+        for step in ("Downloading", "Extracting"):
+            for i in range(1, 11):
+                for layer in ("s1", "s2"):
+                    self.chunk({"status": step, "id": layer,
+                                "progressDetail": {"current": total * i // 10, "total": total}})
+                time.sleep(0.2)
+        for layer in ("s1", "s2"):
+            self.chunk({"status": "Pull complete", "id": layer})
+
     def do_GET(self):
         log("GET " + self.path)
         if self.path == "/_ping":
@@ -75,10 +88,12 @@ class Engine(BaseHTTPRequestHandler):
         self.end_headers()
         self.chunk({"status": "Pulling from x/y", "id": "t"})
         self.chunk({"status": "Downloading", "progressDetail": {"current": 10, "total": 20}, "id": "l1"})
+        if what == "slow":
+            self.slow_layers()
         if what.startswith("error:"):
             msg = what[6:]
             self.chunk({"errorDetail": {"message": msg}, "error": msg})
-        elif what == "ok":
+        elif what in ("ok", "slow"):
             self.chunk({"status": "Pull complete", "id": "l1"})
             self.chunk({"status": "Status: Downloaded newer image"})
             q = parse_qs(urlparse(self.path).query)

@@ -21,8 +21,8 @@ struct ecsb_progress_row {
 void ecsb_progress_bar(int64_t done, int64_t total, int width, struct ecsb_buf *out);
 /* "m:ss", "h:mm:ss", or "--:--" for unknown (negative) or absurd (> 99 h) values. */
 void ecsb_progress_eta(long long seconds, struct ecsb_buf *out);
-/* One line per row plus a total line (downloaded/total, extracted, rate since the
- * start, ETA), each ending in "\n" and at most width-1 characters long so that no
+/* One line per row plus a total line (ETA, download rate since the start,
+ * downloaded/total, extracted), each ending in "\n" and at most width-1 characters long so that no
  * line wraps (a wrapped line would break the cursor arithmetic of the redraw). */
 void ecsb_progress_render(const struct ecsb_progress_row *rows, size_t n, long long elapsed_ms, int width,
                           struct ecsb_buf *out);
