@@ -20,8 +20,8 @@ static const struct command_usage preload_usage = {
     ECSB_BOOTSTRAP_PROG, "preload", "[options] [--images LIST] [--parallel N] [--mode pull|verify] [--json]",
     "  Pulls the images that are missing or have another Windows build than this host\n"
     "  (servercore first), or with --mode verify only checks them. Progress goes to\n"
-    "  stderr (a live display on a terminal), the summary table (or --json) to stdout. The engine: DOCKER_HOST, else\n"
-    "  this platform's default.\n",
+    "  stderr (a live display on a terminal, else log lines), the summary table (or\n"
+    "  --json) to stdout. The engine: DOCKER_HOST, else this platform's default.\n",
     "  Default image list: [images] preload, else mcr.microsoft.com/windows/servercore:{ltsc}\n"
     "  and mcr.microsoft.com/windows/nanoserver:{nanoserver}. See docs/images.md.\n"};
 
