@@ -3,7 +3,9 @@
  * (bounded wait: Docker and HNS create it after the docker service starts), add
  * 169.254.170.2/32 unless there, wait until it is Preferred (a proxy added before that
  * does not work), then the port proxy 169.254.170.2:80 -> 127.0.0.1:51679 unless there,
- * and restart iphlpsvc so it applies it. Every step is skipped when already done. */
+ * and restart iphlpsvc so it applies it; and 51678-51679 reserved out of the dynamic port
+ * range (a warning, not a failure, when that cannot be done). Every step is skipped when
+ * already done. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -70,6 +72,26 @@ static enum ecsb_status wait_preferred(unsigned long ifindex, struct ecsb_error 
     }
 }
 
+/* Keeps the agent's ports out of the dynamic range (credential_proxy.h). Runs before the
+ * agent starts (the action precedes "service"): a range cannot be reserved while a
+ * process holds a port. Never fails the boot: a warning names the reason and the fix. */
+static bool reserve_ports(struct run_ctx *ctx, struct ecsb_buf *detail)
+{
+    struct ecsb_error err = {0};
+    enum ecsb_cp_ports_step step =
+        ecsb_cp_ports_decide(ecsb_cp_ports_lookup(ECSB_CP_PORTS_START, ECSB_CP_PORTS_COUNT, &err));
+    bool added = step == ECSB_CP_PORTS_ADD &&
+                 ecsb_cp_ports_reserve(ECSB_CP_PORTS_START, ECSB_CP_PORTS_COUNT, &err) == ECSB_OK;
+    if (step == ECSB_CP_PORTS_SKIP || (step == ECSB_CP_PORTS_ADD && !added)) {
+        char msg[sizeof err.message + 320];
+        ecsb_cp_ports_warning(&err, msg, sizeof msg);
+        ecsb_log(&ctx->log, ECSB_LOG_WARN, "%s", msg);
+    }
+    ecsb_buf_printf(detail, "ports %d-%d %s", ECSB_CP_PORTS_START, ECSB_CP_PORTS_START + ECSB_CP_PORTS_COUNT - 1,
+                    step == ECSB_CP_PORTS_KEEP ? "reserved" : added ? "reservation added" : "NOT reserved");
+    return added;
+}
+
 /* iphlpsvc reads the PortProxy configuration when it starts. */
 static enum ecsb_status restart_iphlpsvc(struct run_ctx *ctx, struct ecsb_error *err)
 {
@@ -92,12 +114,13 @@ enum ecsb_status run_action_credential_proxy(struct run_ctx *ctx, enum ecsb_phas
         ecsb_buf_puts(detail, err.message);
         return ECSB_OK;
     }
+    bool ports_added = reserve_ports(ctx, detail); /* even when no adapter came up */
     if (st != ECSB_OK) {
         ecsb_cp_host_free(&h);
         return fail(ctx, &err);
     }
     unsigned long ifindex = h.adapters[d.adapter].index;
-    ecsb_buf_printf(detail, "adapter %s", d.why);
+    ecsb_buf_printf(detail, "; adapter %s", d.why);
     ecsb_cp_host_free(&h);
     if (d.add_address && (st = ecsb_cp_host_add_address(ifindex, &err)) != ECSB_OK)
         return fail(ctx, &err);
@@ -110,6 +133,6 @@ enum ecsb_status run_action_credential_proxy(struct run_ctx *ctx, enum ecsb_phas
     }
     ecsb_buf_printf(detail, ", %s %s/32, port proxy %s", d.add_address ? "added" : "has", ECSB_CP_ADDRESS,
                     d.set_proxy ? "set" : "present");
-    *result = d.add_address || d.set_proxy ? ECSB_PHASE_CHANGED : ECSB_PHASE_UNCHANGED;
+    *result = ports_added || d.add_address || d.set_proxy ? ECSB_PHASE_CHANGED : ECSB_PHASE_UNCHANGED;
     return ECSB_OK;
 }

@@ -75,3 +75,23 @@ enum ecsb_status ecsb_cp_decide(const struct ecsb_cp_host *host, unsigned target
         snprintf(d->why + n, sizeof d->why - (size_t)n, ")");
     return ECSB_OK;
 }
+
+enum ecsb_cp_ports_step ecsb_cp_ports_decide(enum ecsb_status lookup)
+{
+    if (lookup == ECSB_OK)
+        return ECSB_CP_PORTS_KEEP;
+    return lookup == ECSB_ERR_NOT_FOUND ? ECSB_CP_PORTS_ADD : ECSB_CP_PORTS_SKIP;
+}
+
+/* A missing reservation is a risk, not a failure: the agent binds its ports explicitly, and
+ * preflight already fails when they sit in an excluded range or are held. */
+void ecsb_cp_ports_warning(const struct ecsb_error *why, char *out, size_t size)
+{
+    snprintf(out, size,
+             "ports %d-%d not reserved out of the dynamic port range (%s); the boot goes on, but WinNAT/HNS or an "
+             "outgoing connection may take them later: reserve them at AMI build with 'netsh int ipv4 add "
+             "excludedportrange protocol=tcp startport=%d numberofports=%d store=persistent' while the agent is "
+             "stopped",
+             ECSB_CP_PORTS_START, ECSB_CP_PORTS_START + ECSB_CP_PORTS_COUNT - 1, why->message, ECSB_CP_PORTS_START,
+             ECSB_CP_PORTS_COUNT);
+}

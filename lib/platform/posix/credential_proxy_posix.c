@@ -22,3 +22,15 @@ enum ecsb_status ecsb_cp_host_set_proxy(unsigned target_port, struct ecsb_error 
     (void)target_port;
     return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED, "port proxy: POSIX build");
 }
+
+enum ecsb_status ecsb_cp_ports_lookup(unsigned start, unsigned count, struct ecsb_error *err)
+{
+    (void)start;
+    (void)count;
+    return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED, "persistent TCP port reservations: POSIX build");
+}
+
+enum ecsb_status ecsb_cp_ports_reserve(unsigned start, unsigned count, struct ecsb_error *err)
+{
+    return ecsb_cp_ports_lookup(start, count, err);
+}

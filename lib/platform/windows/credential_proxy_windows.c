@@ -117,3 +117,59 @@ enum ecsb_status ecsb_cp_host_set_proxy(unsigned target_port, struct ecsb_error 
                               name, (long)rc);
     return ECSB_OK;
 }
+
+/* Persistent TCP port reservations (iphlpapi, Vista+): the API behind `netsh int ipv4
+ * add excludedportrange ... store=persistent`, chosen over running netsh and parsing its
+ * localized `show excludedportrange` output. Lookup finds the exact range only, which is
+ * the one this adds. */
+static enum ecsb_status ports_error(const char *call, unsigned start, unsigned count, ULONG rc,
+                                    struct ecsb_error *err)
+{
+    unsigned last = start + count - 1;
+    if (rc == ERROR_CALL_NOT_IMPLEMENTED || rc == ERROR_NOT_SUPPORTED)
+        return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED, "%s(%u-%u) is not implemented here (error %lu)", call,
+                              start, last, rc);
+    if (rc == ERROR_SHARING_VIOLATION)
+        return ecsb_error_set(err, ECSB_ERR_PLATFORM, "%s(%u-%u): a port is in use (error %lu); a range cannot "
+                              "be reserved while a process holds it", call, start, last, rc);
+    if (rc == ERROR_ACCESS_DENIED)
+        return ecsb_error_set(err, ECSB_ERR_PLATFORM, "%s(%u-%u): access denied; run elevated", call, start,
+                              last);
+    return ecsb_error_set(err, ECSB_ERR_PLATFORM, "%s(%u-%u) failed (error %lu)", call, start, last, rc);
+}
+
+/* Wine exports both functions as stubs that abort the process when called ("Call to
+ * unimplemented function IPHLPAPI.DLL.LookupPersistentTcpPortReservation, aborting"),
+ * and GetProcAddress finds the stub: so ask whether this is Wine (ntdll exports
+ * wine_get_version there only) and answer "unsupported" without calling them. */
+static bool under_wine(void)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+}
+
+enum ecsb_status ecsb_cp_ports_lookup(unsigned start, unsigned count, struct ecsb_error *err)
+{
+    if (under_wine())
+        return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED, "Wine does not implement persistent TCP port reservations "
+                              "(LookupPersistentTcpPortReservation is a stub there)");
+    ULONG64 token = 0;
+    ULONG rc = LookupPersistentTcpPortReservation((USHORT)start, (USHORT)count, &token);
+    if (rc == NO_ERROR)
+        return ECSB_OK;
+    if (rc == ERROR_NOT_FOUND || rc == ERROR_FILE_NOT_FOUND)
+        return ecsb_error_set(err, ECSB_ERR_NOT_FOUND, "no reservation for %u-%u", start, start + count - 1);
+    return ports_error("LookupPersistentTcpPortReservation", start, count, rc, err);
+}
+
+enum ecsb_status ecsb_cp_ports_reserve(unsigned start, unsigned count, struct ecsb_error *err)
+{
+    if (under_wine())
+        return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED, "Wine does not implement persistent TCP port reservations "
+                              "(CreatePersistentTcpPortReservation is a stub there)");
+    ULONG64 token = 0;
+    ULONG rc = CreatePersistentTcpPortReservation((USHORT)start, (USHORT)count, &token);
+    if (rc == NO_ERROR || rc == ERROR_ALREADY_EXISTS || rc == ERROR_OBJECT_ALREADY_EXISTS)
+        return ECSB_OK;
+    return ports_error("CreatePersistentTcpPortReservation", start, count, rc, err);
+}

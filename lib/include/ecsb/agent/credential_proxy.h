@@ -55,7 +55,30 @@ enum ecsb_status ecsb_cp_decide(const struct ecsb_cp_host *host, unsigned target
 /* "127.0.0.1/51679": the PortProxy registry form of the target. */
 void ecsb_cp_proxy_value(unsigned target_port, char *out, size_t size);
 
+/* The agent's ports (51678 introspection, 51679 credentials) kept out of the dynamic
+ * (ephemeral) port range: a persistent TCP port reservation, what `netsh int ipv4 add
+ * excludedportrange protocol=tcp startport=51678 numberofports=2 store=persistent` adds.
+ * Without it WinNAT/HNS or any outgoing connection can take them (agent #1644, #2105). */
+#define ECSB_CP_PORTS_START 51678
+#define ECSB_CP_PORTS_COUNT 2
+enum ecsb_cp_ports_step {
+    ECSB_CP_PORTS_KEEP, /* the reservation is there: nothing to do */
+    ECSB_CP_PORTS_ADD,  /* it is not: add it */
+    ECSB_CP_PORTS_SKIP  /* the host cannot tell (API missing, error): warn, do not fail the boot */
+};
+/* From the lookup's status (ECSB_OK: present, ECSB_ERR_NOT_FOUND: absent, else unknown). */
+enum ecsb_cp_ports_step ecsb_cp_ports_decide(enum ecsb_status lookup);
+/* The warning logged when the reservation could not be checked or added: the reason and
+ * what it means for the host (why a failure here does not fail the boot). */
+void ecsb_cp_ports_warning(const struct ecsb_error *why, char *out, size_t size);
+
 /* ---- the seam ---- */
+/* Is the exact range start..start+count-1 reserved? ECSB_OK yes, ECSB_ERR_NOT_FOUND no,
+ * ECSB_ERR_UNSUPPORTED where the host has no such API (POSIX; Wine's stub). */
+enum ecsb_status ecsb_cp_ports_lookup(unsigned start, unsigned count, struct ecsb_error *err);
+/* Adds the persistent reservation. Fails (message says "in use") while a process holds
+ * one of the ports: the order is "reserve, then start the agent". */
+enum ecsb_status ecsb_cp_ports_reserve(unsigned start, unsigned count, struct ecsb_error *err);
 /* Reads the adapters and the port proxy. POSIX: ECSB_ERR_UNSUPPORTED. */
 enum ecsb_status ecsb_cp_host_read(struct ecsb_cp_host *h, struct ecsb_error *err);
 /* Adds 169.254.170.2/32 to the interface (CreateUnicastIpAddressEntry). */
