@@ -40,6 +40,8 @@ void preload_opts_from_plan(const struct ecsb_plan *p, struct ecsb_preload_opts 
         .backoff_ms = 2000,
         .progress_every_ms = 10000,
         .auth_registry = c->images.registry,
+        .check_username = c->images.registry_username,
+        .check_password = c->images.registry_password,
     };
 }
 
