@@ -55,6 +55,34 @@ expect "credentials sent with the pull from their registry" true \
 expect "no credentials for another registry" 0 "$(grep 'fromImage=127.0.0.2' "$T/fe.port.log" | grep -c AUTH)"
 expect "the password reaches no output" 0 "$(cat "$T/out" "$T/err" | grep -c "$PW")"
 
+# --- Amazon ECR: the token from GetAuthorizationToken (moto, signature checks on) -------
+# moto's password for account A is "A-auth-token"; the image's registry host is never
+# reached (the check before download is skipped, the fixture engine does the pull).
+LS_TMP=$T
+# shellcheck source=scripts/local-services.sh
+. scripts/local-services.sh
+if ls_start_moto; then
+  DS_PIDS+=("${LS_PIDS[@]}")
+  ECR=123456789012.dkr.ecr.us-east-1.amazonaws.com
+  ecr_run() {
+    AWS_ACCESS_KEY_ID=$1 AWS_SECRET_ACCESS_KEY=$2 AWS_ENDPOINT_URL_ECR=$LS_MOTO AWS_EC2_METADATA_DISABLED=true \
+      AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_MAX_ATTEMPTS=1 DOCKER_HOST=$FE \
+      run_rc preload "${HOST[@]}" --images "$ECR/team/app:1,127.0.0.2:9/other/c:1" --json --set timeouts.docker=5s
+  }
+  ecr_run "$LS_AK" "$LS_SK"
+  expect "ECR: both pulled" "0 pulled pulled" "$rc $(jqv '[.images[].result] | join(" ")')"
+  expect "ECR: the token's password sent with the pull from that registry" true \
+    "$(grep "fromImage=$ECR" "$T/fe.port.log" | grep -q 'AUTH .*"username": *"AWS".*"password": *"123456789012-auth-token"' && echo true)"
+  expect "ECR: no token for another registry" 0 "$(grep 'fromImage=127.0.0.2%3A9%2Fother%2Fc' "$T/fe.port.log" | grep -c AUTH)"
+  expect "ECR: the password reaches no output" 0 "$(cat "$T/out" "$T/err" | grep -c 'auth-token')"
+  posts=$(grep -c '^POST' "$T/fe.port.log")
+  ecr_run "$LS_AK" wrong-secret
+  expect "ECR: a refused token request fails before any pull" "4 $posts" "$rc $(grep -c '^POST' "$T/fe.port.log")"
+  contains "ECR: the error names the registry and the permission" "ecr:GetAuthorizationToken" "$T/err"
+else
+  bad "moto did not start for the ECR check"
+fi
+
 # an engine that is not there: bounded wait, exit 4
 DOCKER_HOST=tcp://127.0.0.1:9 run_rc preload "${HOST[@]}" --images 127.0.0.1:9/x/y:1 --set timeouts.docker=2s
 expect "no engine: exit" 4 "$rc"
