@@ -100,6 +100,7 @@ struct aws_session {
     struct ecsb_imds imds;
     bool have_imds;
     struct ecsb_cred_chain creds;
+    bool have_creds;
     struct ecsb_aws_client client;
     bool ready;
 };
@@ -110,6 +111,7 @@ static enum ecsb_status aws_open(struct aws_session *s, const char *region, stru
     s->have_imds = load_open_imds(&s->http, &s->imds, err) == ECSB_OK;
     if (!s->http) return err->code;
     ecsb_cred_chain_init(&s->creds, s->have_imds ? &s->imds : NULL, NULL);
+    s->have_creds = true;
     enum ecsb_status st = ecsb_aws_client_init(&s->client, s->http, &s->creds, region, NULL, err);
     s->ready = st == ECSB_OK;
     return st;
@@ -117,7 +119,7 @@ static enum ecsb_status aws_open(struct aws_session *s, const char *region, stru
 
 static void aws_close(struct aws_session *s)
 {
-    if (s->ready) ecsb_cred_chain_free(&s->creds);
+    if (s->have_creds) ecsb_cred_chain_free(&s->creds);
     if (s->have_imds) ecsb_imds_free(&s->imds);
     if (s->http) ecsb_http_free(s->http);
 }
