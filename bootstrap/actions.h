@@ -76,10 +76,23 @@ bool plan_action_warm(struct ecsb_plan *p, struct ecsb_buf *text);
 struct ecsb_preload_opts;
 void preload_opts_from_plan(const struct ecsb_plan *p, struct ecsb_preload_opts *o);
 int preload_exit_code(enum ecsb_status st);
-/* X-Registry-Auth from images.registry_username/_password (NULL without them); the
- * password and the header are registered with the masker. Caller frees. */
+/* Credentials for the one private registry of a preload (action_preload.c):
+ * images.registry_username/_password, else an Amazon ECR token when that registry --
+ * images.registry, else the first ECR image -- is an ECR registry. */
 struct ecsb_masker;
-char *preload_auth_header(const struct ecsb_plan *p, struct ecsb_masker *masker);
+struct ecsb_aws_client;
+struct preload_auth {
+    char *registry, *username, *password, *header;
+};
+/* The ECR registry host a token is needed for (copied into host), or false. */
+bool preload_ecr_registry(const struct ecsb_plan *p, const char *const *images, size_t n, char *host, size_t cap);
+/* Fills a and points o's auth fields at it. aws (its region is replaced by the
+ * registry's) may be NULL when no ECR registry is involved. Every secret and the
+ * header are registered with the masker. */
+enum ecsb_status preload_auth_setup(const struct ecsb_plan *p, const char *const *images, size_t n,
+                                    const struct ecsb_aws_client *aws, struct ecsb_masker *masker,
+                                    struct ecsb_preload_opts *o, struct preload_auth *a, struct ecsb_error *err);
+void preload_auth_free(struct preload_auth *a);
 /* The images `preload` and `warm` work on: the --images value (NULL: none), else
  * [images] preload, else servercore and nanoserver of the host's release, expanded
  * for the host build (cmd_preload.c). Returns an exit code; messages on stderr. */

@@ -8,6 +8,11 @@
 #include <string.h>
 
 #include "commands.h"
+#include "ecsb/aws/client.h"
+#include "ecsb/aws/credentials.h"
+#include "ecsb/aws/ecr.h"
+#include "ecsb/aws/http.h"
+#include "ecsb/aws/imds.h"
 #include "ecsb/base/mask.h"
 #include "ecsb/base/term.h"
 #include "ecsb/config/osfamily.h"
@@ -90,6 +95,57 @@ int preload_image_list(const char *images, const struct ecsb_plan *p, struct ecs
     return ECSB_EXIT_OK;
 }
 
+/* An ECR registry among the images: a token with the instance role (or the usual
+ * credential chain), through an AWS client that lives for this command. */
+struct aws_session {
+    struct ecsb_http *http;
+    struct ecsb_imds imds;
+    bool have_imds;
+    struct ecsb_cred_chain creds;
+    bool have_creds;
+    struct ecsb_aws_client client;
+    bool ready;
+};
+
+static enum ecsb_status aws_open(struct aws_session *s, const char *region, struct ecsb_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->have_imds = load_open_imds(&s->http, &s->imds, err) == ECSB_OK;
+    if (!s->http) return err->code;
+    ecsb_cred_chain_init(&s->creds, s->have_imds ? &s->imds : NULL, NULL);
+    s->have_creds = true;
+    enum ecsb_status st = ecsb_aws_client_init(&s->client, s->http, &s->creds, region, NULL, err);
+    s->ready = st == ECSB_OK;
+    return st;
+}
+
+static void aws_close(struct aws_session *s)
+{
+    if (s->have_creds) ecsb_cred_chain_free(&s->creds);
+    if (s->have_imds) ecsb_imds_free(&s->imds);
+    if (s->http) ecsb_http_free(s->http);
+}
+
+static int preload_auth(struct load_options *lo, const struct ecsb_plan *plan, const struct ecsb_strlist *images,
+                        struct ecsb_preload_opts *o, struct preload_auth *auth, struct aws_session *aws)
+{
+    struct ecsb_error err = {0};
+    char host[256], region[64];
+    const char *const *items = (const char *const *)images->items;
+    enum ecsb_status st = ECSB_OK;
+    if (preload_ecr_registry(plan, items, images->count, host, sizeof host)) {
+        ecsb_ecr_registry(host, region, sizeof region, NULL, 0);
+        st = aws_open(aws, region, &err);
+    }
+    if (st == ECSB_OK)
+        st = preload_auth_setup(plan, items, images->count, aws->ready ? &aws->client : NULL, lo->masker, o, auth,
+                                &err);
+    if (st == ECSB_OK) return ECSB_EXIT_OK;
+    fprintf(stderr, "ecs-bootstrap preload: ");
+    print_line(lo->masker, err.message);
+    return st == ECSB_ERR_AUTH || st == ECSB_ERR_AWS ? ECSB_EXIT_PREFLIGHT : preload_exit_code(st);
+}
+
 static int preload(struct load_options *lo, const struct preload_args *a)
 {
     struct ecsb_plan plan;
@@ -112,11 +168,12 @@ static int preload(struct load_options *lo, const struct preload_args *a)
         o.on_update = preload_live_update;
         o.ctx = &live;
     }
-    char *auth = preload_auth_header(&plan, lo->masker);
-    o.auth = auth;
+    struct preload_auth auth = {0};
+    struct aws_session aws = {0};
     struct ecsb_strlist images = {0};
     int rc = apply_flags(a, &o);
     if (rc == ECSB_EXIT_OK) rc = preload_image_list(a->images, &plan, &images);
+    if (rc == ECSB_EXIT_OK) rc = preload_auth(lo, &plan, &images, &o, &auth, &aws);
     if (rc == ECSB_EXIT_OK) {
         struct ecsb_preload_report r;
         st = ecsb_preload_run(&o, (const char *const *)images.items, images.count, &r, &err);
@@ -135,7 +192,8 @@ static int preload(struct load_options *lo, const struct preload_args *a)
     ecsb_strv_free(images.items, images.count);
     ecsb_plan_free(&plan);
     preload_live_free(&live);
-    free(auth);
+    preload_auth_free(&auth);
+    aws_close(&aws);
     return rc;
 }
 

@@ -186,7 +186,9 @@ static bool registry_allows(struct ecsb_docker *d, struct shared *sh, struct ecs
     struct ecsb_registry_check rc;
     struct ecsb_error err = {0};
     long long t0 = ecsb_clock_mono(sh->o->clock);
-    enum ecsb_status st = ecsb_registry_check(d->http, it->ref, sh->o->host_build, sh->o->call_timeout_ms, &rc, &err);
+    struct ecsb_registry_creds creds = {sh->o->auth_registry, sh->o->check_username, sh->o->check_password};
+    enum ecsb_status st = ecsb_registry_check_auth(d->http, it->ref, sh->o->host_build, sh->o->call_timeout_ms, &creds,
+                                                   &rc, &err);
     it->check_ms = ecsb_clock_mono(sh->o->clock) - t0;
     bool go = true;
     if (st == ECSB_ERR_INVALID) {

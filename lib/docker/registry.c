@@ -99,9 +99,37 @@ long ecsb_registry_pick(const struct ecsb_json *index, unsigned host_build, cons
 struct reg {
     struct ecsb_http *http;
     struct ecsb_image_ref ref;
-    char *token;
+    char *token;      /* bearer token, or base64(user:password) when basic */
+    bool basic;
+    const char *user, *pass; /* NULL: anonymous */
     long timeout_ms;
 };
+
+/* Standard base64 (RFC 4648 section 4), for the Basic scheme. */
+static char *base64(const char *s, size_t n)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *u = (const unsigned char *)s;
+    struct ecsb_buf out = ECSB_BUF_INIT;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)u[i] << 16 | (i + 1 < n ? (unsigned)u[i + 1] << 8 : 0) | (i + 2 < n ? u[i + 2] : 0);
+        ecsb_buf_putc(&out, a[v >> 18 & 63]);
+        ecsb_buf_putc(&out, a[v >> 12 & 63]);
+        ecsb_buf_putc(&out, i + 1 < n ? a[v >> 6 & 63] : '=');
+        ecsb_buf_putc(&out, i + 2 < n ? a[v & 63] : '=');
+    }
+    return ecsb_buf_detach(&out);
+}
+
+/* "Basic base64(user:password)": the secret in another encoding, never logged. */
+static char *basic_credentials(const struct reg *r)
+{
+    struct ecsb_buf up = ECSB_BUF_INIT;
+    ecsb_buf_printf(&up, "%s:%s", r->user, r->pass ? r->pass : "");
+    char *b = base64(up.data, up.len);
+    ecsb_buf_free(&up);
+    return b;
+}
 
 /* key="value" out of a WWW-Authenticate: Bearer challenge. */
 static char *challenge_param(const char *h, const char *key)
@@ -116,19 +144,39 @@ static char *challenge_param(const char *h, const char *key)
     return NULL;
 }
 
-/* Answers a bearer challenge anonymously: GET realm?service=..&scope=.. -> token. */
+/* Answers a challenge. Basic: the credentials themselves (none configured: an error
+ * naming the settings). Bearer: GET realm?service=..&scope=.. -> token, with Basic
+ * credentials on the token request when configured, anonymously otherwise. */
 static enum ecsb_status fetch_token(struct reg *r, const char *challenge, struct ecsb_error *err)
 {
+    if (ecsb_starts_with_ci(challenge, "Basic")) {
+        if (!r->user)
+            return ecsb_error_set(err, ECSB_ERR_AUTH, "registry %s asks for Basic authentication and no credentials "
+                                  "are configured for it: set images.registry, images.registry_username and "
+                                  "images.registry_password", r->ref.registry);
+        r->token = basic_credentials(r);
+        r->basic = true;
+        return ECSB_OK;
+    }
     if (!ecsb_starts_with_ci(challenge, "Bearer "))
-        return ecsb_error_set(err, ECSB_ERR_AUTH, "registry %s asks for '%.40s' authentication; only anonymous "
-                              "bearer tokens are supported by the check before download", r->ref.registry, challenge);
+        return ecsb_error_set(err, ECSB_ERR_AUTH, "registry %s asks for '%.40s' authentication; only Basic and "
+                              "Bearer are supported by the check before download", r->ref.registry, challenge);
     char *realm = challenge_param(challenge, "realm"), *service = challenge_param(challenge, "service");
     char *scope = challenge_param(challenge, "scope");
     struct ecsb_buf url = ECSB_BUF_INIT;
     ecsb_buf_printf(&url, "%s?", realm ? realm : "");
     if (service) { ecsb_buf_puts(&url, "service="); ecsb_uri_encode(&url, service, strlen(service), false); }
     if (scope) { ecsb_buf_puts(&url, "&scope="); ecsb_uri_encode(&url, scope, strlen(scope), false); }
-    struct ecsb_http_request req = {.method = "GET", .url = url.data, .timeout_ms = r->timeout_ms, .max_body = 65536};
+    struct ecsb_http_headers h = {0};
+    struct ecsb_buf auth = ECSB_BUF_INIT;
+    if (r->user) {
+        char *b = basic_credentials(r);
+        ecsb_buf_printf(&auth, "Basic %s", b);
+        free(b);
+        ecsb_http_headers_add(&h, "Authorization", auth.data);
+    }
+    struct ecsb_http_request req = {.method = "GET", .url = url.data, .headers = &h, .timeout_ms = r->timeout_ms,
+                                    .max_body = 65536};
     struct ecsb_http_response resp;
     enum ecsb_status st = realm ? ecsb_http_send(r->http, &req, &resp, err)
                                 : ecsb_error_set(err, ECSB_ERR_AUTH, "registry %s: a bearer challenge without realm",
@@ -140,12 +188,16 @@ static enum ecsb_status fetch_token(struct reg *r, const char *challenge, struct
         const char *t = ecsb_json_get_string(j, "token");
         if (!t) t = ecsb_json_get_string(j, "access_token");
         if (resp.status == 200 && t) r->token = ecsb_xstrdup(t);
-        else st = ecsb_error_set(err, ECSB_ERR_AUTH, "registry %s: no anonymous token from %s (HTTP %ld)",
-                                 r->ref.registry, realm, resp.status);
+        else st = ecsb_error_set(err, ECSB_ERR_AUTH, "registry %s: no %s token from %s (HTTP %ld)%s",
+                                 r->ref.registry, r->user ? "" : "anonymous", realm, resp.status,
+                                 r->user ? ": check images.registry_username and images.registry_password"
+                                         : "; credentials for it go in images.registry_username/_password");
         ecsb_json_free(j);
         ecsb_http_response_free(&resp);
     }
     free(realm), free(service), free(scope);
+    ecsb_http_headers_free(&h);
+    ecsb_buf_free(&auth);
     ecsb_buf_free(&url);
     return st;
 }
@@ -165,7 +217,7 @@ static enum ecsb_status reg_get(struct reg *r, const char *kind, const char *wha
         struct ecsb_buf auth = ECSB_BUF_INIT;
         if (r->token && round < 2 && ecsb_starts_with(url.data, r->ref.plain_http ? "http://" : "https://") &&
             strstr(url.data, r->ref.registry)) {
-            ecsb_buf_printf(&auth, "Bearer %s", r->token);
+            ecsb_buf_printf(&auth, "%s %s", r->basic ? "Basic" : "Bearer", r->token);
             ecsb_http_headers_add(&h, "Authorization", auth.data);
         }
         struct ecsb_http_request req = {.method = "GET", .url = url.data, .headers = &h, .timeout_ms = r->timeout_ms,
@@ -207,8 +259,10 @@ static enum ecsb_status get_json(struct reg *r, const char *ref, const char *kin
         st = ecsb_error_set(err, ECSB_ERR_NOT_FOUND, "%s: the registry %s has no such image (HTTP 404 for %s)", ref,
                             r->ref.registry, what);
     else if (resp.status == 401 || resp.status == 403)
-        st = ecsb_error_set(err, ECSB_ERR_AUTH, "%s: the registry %s refused anonymous access (HTTP %ld)", ref,
-                            r->ref.registry, resp.status);
+        st = ecsb_error_set(err, ECSB_ERR_AUTH, "%s: the registry %s refused %s (HTTP %ld)", ref, r->ref.registry,
+                            r->user ? "the configured credentials (images.registry_username/_password)"
+                                    : "anonymous access",
+                            resp.status);
     else if (resp.status != 200)
         st = ecsb_error_set(err, ECSB_ERR_HTTP, "%s: the registry %s answered HTTP %ld", ref, r->ref.registry,
                             resp.status);
@@ -285,9 +339,19 @@ static enum ecsb_status check_single(struct reg *r, const char *ref, const struc
 enum ecsb_status ecsb_registry_check(struct ecsb_http *http, const char *ref, unsigned host_build, long timeout_ms,
                                      struct ecsb_registry_check *out, struct ecsb_error *err)
 {
+    return ecsb_registry_check_auth(http, ref, host_build, timeout_ms, NULL, out, err);
+}
+
+enum ecsb_status ecsb_registry_check_auth(struct ecsb_http *http, const char *ref, unsigned host_build,
+                                          long timeout_ms, const struct ecsb_registry_creds *creds,
+                                          struct ecsb_registry_check *out, struct ecsb_error *err)
+{
     memset(out, 0, sizeof *out);
-    struct reg r = {http, {0}, NULL, timeout_ms > 0 ? timeout_ms : 30000};
+    struct reg r = {.http = http, .timeout_ms = timeout_ms > 0 ? timeout_ms : 30000};
     enum ecsb_status st = ecsb_image_ref_parse(ref, &r.ref, err);
+    /* Credentials go only to the registry they were configured for. */
+    if (st == ECSB_OK && creds && creds->registry && creds->username && !strcmp(creds->registry, r.ref.registry))
+        r.user = creds->username, r.pass = creds->password;
     struct ecsb_json *top = NULL;
     if (st == ECSB_OK) st = get_json(&r, ref, "manifests", r.ref.reference, &top, err);
     if (st == ECSB_OK) {

@@ -55,6 +55,34 @@ expect "credentials sent with the pull from their registry" true \
 expect "no credentials for another registry" 0 "$(grep 'fromImage=127.0.0.2' "$T/fe.port.log" | grep -c AUTH)"
 expect "the password reaches no output" 0 "$(cat "$T/out" "$T/err" | grep -c "$PW")"
 
+# --- Amazon ECR: the token from GetAuthorizationToken (moto, signature checks on) -------
+# moto's password for account A is "A-auth-token"; the image's registry host is never
+# reached (the check before download is skipped, the fixture engine does the pull).
+LS_TMP=$T
+# shellcheck source=scripts/local-services.sh
+. scripts/local-services.sh
+if ls_start_moto; then
+  DS_PIDS+=("${LS_PIDS[@]}")
+  ECR=123456789012.dkr.ecr.us-east-1.amazonaws.com
+  ecr_run() {
+    AWS_ACCESS_KEY_ID=$1 AWS_SECRET_ACCESS_KEY=$2 AWS_ENDPOINT_URL_ECR=$LS_MOTO AWS_EC2_METADATA_DISABLED=true \
+      AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_MAX_ATTEMPTS=1 DOCKER_HOST=$FE \
+      run_rc preload "${HOST[@]}" --images "$ECR/team/app:1,127.0.0.2:9/other/c:1" --json --set timeouts.docker=5s
+  }
+  ecr_run "$LS_AK" "$LS_SK"
+  expect "ECR: both pulled" "0 pulled pulled" "$rc $(jqv '[.images[].result] | join(" ")')"
+  expect "ECR: the token's password sent with the pull from that registry" true \
+    "$(grep "fromImage=$ECR" "$T/fe.port.log" | grep -q 'AUTH .*"username": *"AWS".*"password": *"123456789012-auth-token"' && echo true)"
+  expect "ECR: no token for another registry" 0 "$(grep 'fromImage=127.0.0.2%3A9%2Fother%2Fc' "$T/fe.port.log" | grep -c AUTH)"
+  expect "ECR: the password reaches no output" 0 "$(cat "$T/out" "$T/err" | grep -c 'auth-token')"
+  posts=$(grep -c '^POST' "$T/fe.port.log")
+  ecr_run "$LS_AK" wrong-secret
+  expect "ECR: a refused token request fails before any pull" "4 $posts" "$rc $(grep -c '^POST' "$T/fe.port.log")"
+  contains "ECR: the error names the registry and the permission" "ecr:GetAuthorizationToken" "$T/err"
+else
+  bad "moto did not start for the ECR check"
+fi
+
 # an engine that is not there: bounded wait, exit 4
 DOCKER_HOST=tcp://127.0.0.1:9 run_rc preload "${HOST[@]}" --images 127.0.0.1:9/x/y:1 --set timeouts.docker=2s
 expect "no engine: exit" 4 "$rc"
@@ -172,6 +200,28 @@ else
   contains "download size announced" "registry offers build 10.0.20348.9999" "$T/err"
   expect "download size in the summary" "true" "$(jqv '.images[0].download_size > 0')"
   expect "the access log does show blob requests of a real pull" true "$([ "$(blobs)" -gt "$b0" ] && echo true)"
+  # --- the check with credentials: a second registry on the same storage, htpasswd (bcrypt) auth
+  RPW=CANARYhtPW9031
+  python3 -W ignore -c 'import crypt, sys; print("puller:" + crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))' \
+    "$RPW" >"$T/htpasswd"
+  R2=127.0.0.1:$(ds_free_port)
+  printf 'version: 0.1\nlog:\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: %s\nauth:\n  htpasswd:\n    realm: ecsb-test\n    path: %s\nhttp:\n  addr: %s\n' \
+    "$T/registry" "$T/htpasswd" "$R2" >"$T/registry2.yml"
+  docker-registry serve "$T/registry2.yml" >"$T/registry2.log" 2>&1 &
+  DS_PIDS+=("$!")
+  for _ in $(seq 100); do curl -s -o /dev/null -m 1 "http://$R2/v2/" && break; sleep 0.1; done
+  expect "htpasswd registry challenges" 401 "$(curl -s -o /dev/null -w '%{http_code}' "http://$R2/v2/")"
+  printf '[images]\nregistry = %s\nregistry_username = puller\nregistry_password = %s\n' "$R2" "$RPW" >"$T/r2.ini"
+  run_rc preload --build 20348 --installation-type "Server Core" --config "$T/r2.ini" --images "$R2/win/core:newer" --json
+  expect "check with credentials: refused" "3 wrong-build" "$rc $(jqv '.images[0].result')"
+  contains "check with credentials: builds named" "$R2/win/core:newer offers Windows build(s) 10.0.26100.1" "$T/err"
+  expect "check with credentials: no blob requested" 0 "$(grep -c 'GET /v2/win/core/blobs/' "$T/registry2.log")"
+  expect "the registry password reaches no output" 0 "$(cat "$T/out" "$T/err" | grep -c "$RPW")"
+  printf '[images]\nregistry = %s\nregistry_username = puller\nregistry_password = wrong\n' "$R2" >"$T/r2bad.ini"
+  run_rc preload --build 20348 --installation-type "Server Core" --config "$T/r2bad.ini" --images "$R2/win/core:newer" --json
+  contains "wrong credentials: said so" "refused the configured credentials" "$T/err"
+  run_rc preload "${HOST[@]}" --images "$R2/win/core:newer" --json
+  contains "no credentials: the check says which settings" "no credentials are configured for it" "$T/err"
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -36,6 +36,7 @@ struct ecsb_preload_opts {
     long long deadline_ms;    /* monotonic; 0 = none. No new attempt starts after it */
     const char *auth;         /* X-Registry-Auth value, or NULL (anonymous) */
     const char *auth_registry; /* auth goes only to images on this registry ("r.example:5000") */
+    const char *check_username, *check_password; /* for the check before download, same registry */
     long progress_every_ms;   /* periodic progress line per image (10 s) */
     /* The live terminal view, or NULL. When set, no progress lines go to on_line
      * (result lines still do) and on_update is called under the same lock after

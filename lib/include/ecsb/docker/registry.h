@@ -48,6 +48,15 @@ struct ecsb_registry_check {
  * layer blob is requested; a single (non-list) manifest costs one small config blob. */
 enum ecsb_status ecsb_registry_check(struct ecsb_http *http, const char *ref, unsigned host_build,
                                      long timeout_ms, struct ecsb_registry_check *out, struct ecsb_error *err);
+/* Credentials for the check: used only for images on registry ("r.example:5000").
+ * A Basic challenge gets them directly, a Bearer challenge's token request carries
+ * them as Basic. The caller registers the password with the masker. */
+struct ecsb_registry_creds {
+    const char *registry, *username, *password;
+};
+enum ecsb_status ecsb_registry_check_auth(struct ecsb_http *http, const char *ref, unsigned host_build,
+                                          long timeout_ms, const struct ecsb_registry_creds *creds,
+                                          struct ecsb_registry_check *out, struct ecsb_error *err);
 void ecsb_registry_check_free(struct ecsb_registry_check *c);
 
 #endif
