@@ -2,6 +2,7 @@
 #include "ecsb/docker/registry.h"
 
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,14 +64,21 @@ static unsigned long revision_of(const char *v)
     return *p ? strtoul(p, NULL, 10) : 0;
 }
 
+/* Whether v is already an entry of the ", "-separated list (v is registry text and
+ * may hold commas of its own: entries are matched whole, never split). */
+static bool listed(const char *list, const char *v)
+{
+    size_t n = strlen(v);
+    for (const char *s = strstr(list, v); s; s = strstr(s + 1, v))
+        if ((s == list || (s - list >= 2 && !strncmp(s - 2, ", ", 2))) && (!s[n] || !strncmp(s + n, ", ", 2)))
+            return true;
+    return false;
+}
+
 static void offer(struct ecsb_buf *offered, const char *v)
 {
-    for (const char *s = ecsb_buf_cstr(offered); *s;) {
-        size_t n = strcspn(s, ",");
-        if (n == strlen(v) && !strncmp(s, v, n)) return;
-        s += n + (s[n] ? 2 : 0);
-    }
-    ecsb_buf_printf(offered, "%s%s", offered->len ? ", " : "", v);
+    if (!listed(ecsb_buf_cstr(offered), v))
+        ecsb_buf_printf(offered, "%s%s", offered->len ? ", " : "", v);
 }
 
 long ecsb_registry_pick(const struct ecsb_json *index, unsigned host_build, const char *arch,

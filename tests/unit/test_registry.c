@@ -63,6 +63,24 @@ TEST(no_windows_entry_offers_nothing)
     ecsb_json_free(k);
 }
 
+/* A registry's os.version is untrusted text: one ending in a comma once made the
+ * list of offered builds be read past its end (found by fuzz_manifest_list). */
+TEST(offered_versions_with_commas_stay_in_bounds)
+{
+    static const char odd[] =
+        "{\"manifests\":["
+        "{\"platform\":{\"architecture\":\"amd64\",\"os\":\"windows\",\"os.version\":\"10.0.1,\"}},"
+        "{\"platform\":{\"architecture\":\"amd64\",\"os\":\"windows\",\"os.version\":\"10.0.2,\"}},"
+        "{\"platform\":{\"architecture\":\"amd64\",\"os\":\"windows\",\"os.version\":\"10.0.1,\"}}]}";
+    struct ecsb_json *j = parse(odd);
+    CHECK(j != NULL);
+    struct ecsb_buf offered = ECSB_BUF_INIT;
+    CHECK_INT_EQ(ecsb_registry_pick(j, 20348, "amd64", &offered), -1);
+    CHECK_STR_EQ(offered.data, "10.0.1,, 10.0.2,");
+    ecsb_buf_free(&offered);
+    ecsb_json_free(j);
+}
+
 TEST(image_reference_parts)
 {
     struct ecsb_image_ref r;
@@ -96,6 +114,7 @@ int main(void)
     RUN(host_build_picked_newest_revision);
     RUN(newer_and_older_builds_refused);
     RUN(no_windows_entry_offers_nothing);
+    RUN(offered_versions_with_commas_stay_in_bounds);
     RUN(image_reference_parts);
     return check_summary();
 }
