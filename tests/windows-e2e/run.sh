@@ -55,6 +55,12 @@ CV_KEY='HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
 
 # w CMD...: wine in the current prefix ($WINEPREFIX exported by the caller).
 w() { wine "$@" </dev/null; }
+# import_reg FILE: regedit /S of a .reg file. Its Windows path is spelled from Wine's Z: drive
+# (the root of the host's file system) rather than asked of `winepath`, which once answered
+# nothing right after a prefix was copied, so the import silently did nothing.
+import_reg() {
+  w regedit /S "Z:${1//\//\\}"
+}
 # regval KEY NAME: the data of one value ("" when absent), as `reg query` prints it.
 regval() {
   w reg query "$1" /v "$2" 2>/dev/null | tr -d '\r' |
@@ -96,8 +102,10 @@ shape() {
   PREFIXES+=("$p")
   printf 'Windows Registry Editor Version 5.00\r\n\r\n[%s]\r\n"CurrentBuildNumber"="%s"\r\n"CurrentBuild"="%s"\r\n"InstallationType"="%s"\r\n\r\n[%s]\r\n"AWS_ENDPOINT_URL"="%s"\r\n"AWS_EC2_METADATA_SERVICE_ENDPOINT"="%s"\r\n"ECS_FAKE_AGENT_INTROSPECTION_PORT"="%s"\r\n' \
     "$CV_KEY" "$2" "$2" "$3" "$MACHINE_ENV" "$LS_MOTO" "$LS_IMDS" "$4" >"$reg"
-  w regedit /S "$(w winepath -w "$reg" 2>/dev/null | tr -d '\r')" || return 1
+  import_reg "$reg" || return 1
   reboot
+  # The shape is what every later check stands on: make sure it is there.
+  [ "$(regval "$MACHINE_ENV" AWS_EC2_METADATA_SERVICE_ENDPOINT)" = "$LS_IMDS" ]
 }
 
 # reboot: a simulated reboot: every process of the prefix ends, services.exe starts anew with the
@@ -207,7 +215,7 @@ scenario() {
   # The agent dies 1.5 s after each start with exit code 1 (machine variables, then a reboot).
   printf 'Windows Registry Editor Version 5.00\r\n\r\n[%s]\r\n"FAKE_AGENT_EXIT_AFTER_MS"="1500"\r\n"FAKE_AGENT_EXIT_CODE"="1"\r\n"FAKE_AGENT_REGISTER_DELAY_MS"="10000"\r\n' \
     "$MACHINE_ENV" >"$LS_TMP/dies.reg"
-  w regedit /S "$(w winepath -w "$LS_TMP/dies.reg" 2>/dev/null | tr -d '\r')"
+  import_reg "$LS_TMP/dies.reg"
   reboot
   run "$name-dies"
   check_eq "$name agent dies: run exits 5" "$RC" 5
