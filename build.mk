@@ -22,7 +22,7 @@ ifeq ($(PLATFORM),windows)
   CC        := $(MINGW_CC)
   EXE       := .exe
   CFLAGS    := $(CFLAGS_BASE) -D_WIN32_WINNT=0x0A00 -DUNICODE -D_UNICODE -D__USE_MINGW_ANSI_STDIO=1
-  LDLIBS    := -static -lwinhttp -lbcrypt -liphlpapi -ladvapi32 -lws2_32 -lz
+  LDLIBS    := -static -lwinhttp -lbcrypt -liphlpapi -lole32 -loleaut32 -ladvapi32 -lws2_32 -lz
   TEST_SRC  := $(wildcard tests/unit/test_*.c)
 else
   EXE       :=

@@ -62,3 +62,36 @@ char *ecsb_trimmed_dup(const char *s, size_t n)
         n--;
     return ecsb_xstrndup(s, n);
 }
+
+bool ecsb_scan_decimal(const char **p, unsigned max, unsigned *out)
+{
+    const char *s = *p;
+    unsigned v = 0;
+    size_t n = 0;
+    for (; s[n] >= '0' && s[n] <= '9'; n++) {
+        v = v * 10 + (unsigned)(s[n] - '0');
+        if (v > max)
+            return false;
+    }
+    if (n == 0 || (n > 1 && s[0] == '0'))
+        return false;
+    *p = s + n;
+    *out = v;
+    return true;
+}
+
+bool ecsb_scan_ipv4(const char **p, uint32_t *out)
+{
+    const char *s = *p;
+    uint32_t addr = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned field;
+        if ((i > 0 && *s++ != '.') || !ecsb_scan_decimal(&s, 255, &field))
+            return false;
+        addr = addr << 8 | field;
+    }
+    *p = s;
+    if (out)
+        *out = addr;
+    return true;
+}

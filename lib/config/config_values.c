@@ -200,37 +200,6 @@ void ecsb_format_duration(int64_t ns, char *out, size_t cap)
 
 /* --- CIDR (Go net.ParseCIDR) ---------------------------------------------- */
 
-/* Decimal without sign or leading zeros, at most max; advances *p. */
-static bool dec(const char **p, unsigned max, unsigned *out)
-{
-    const char *s = *p;
-    unsigned v = 0;
-    size_t n = 0;
-    while (is_digit((unsigned char)s[n])) {
-        v = v * 10 + (unsigned)(s[n] - '0');
-        if (v > max)
-            return false;
-        n++;
-    }
-    if (n == 0 || (n > 1 && s[0] == '0'))
-        return false;
-    *p = s + n;
-    *out = v;
-    return true;
-}
-
-static bool ipv4(const char **p)
-{
-    unsigned v;
-    for (int i = 0; i < 4; i++) {
-        if (i > 0 && *(*p)++ != '.')
-            return false;
-        if (!dec(p, 255, &v))
-            return false;
-    }
-    return true;
-}
-
 /* IPv6 address up to '/' or end; groups counted in 16-bit units. */
 static bool ipv6(const char **p)
 {
@@ -249,7 +218,7 @@ static bool ipv6(const char **p)
         if (s[n] == '.') {
             if (groups > 6)
                 return false;
-            if (!ipv4(&s))
+            if (!ecsb_scan_ipv4(&s, NULL))
                 return false;
             groups += 2;
             break;
@@ -292,13 +261,13 @@ bool ecsb_parse_cidr(const char *s)
             return false;
         bits = 128;
     } else {
-        if (!ipv4(&p))
+        if (!ecsb_scan_ipv4(&p, NULL))
             return false;
         bits = 32;
     }
     if (*p++ != '/')
         return false;
-    if (!dec(&p, bits, &prefix))
+    if (!ecsb_scan_decimal(&p, bits, &prefix))
         return false;
     return *p == '\0';
 }
@@ -493,7 +462,7 @@ bool ecsb_parse_agent_version(const char *s, enum ecsb_agent_version_kind *kind,
     for (int i = 0; i < 3; i++) {
         if (i > 0 && *p++ != '.')
             return false;
-        if (!dec(&p, 99999, &part))
+        if (!ecsb_scan_decimal(&p, 99999, &part))
             return false;
     }
     if (*p || (size_t)(p - start) >= cap)

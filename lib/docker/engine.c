@@ -195,6 +195,17 @@ enum ecsb_status ecsb_docker_image_list(struct ecsb_docker *d, struct ecsb_json 
     return get_json(d, "/images/json", out, err);
 }
 
+enum ecsb_status ecsb_docker_network_inspect(struct ecsb_docker *d, const char *name, struct ecsb_json **out,
+                                             struct ecsb_error *err)
+{
+    struct ecsb_buf p = ECSB_BUF_INIT;
+    ecsb_buf_puts(&p, "/networks/");
+    ecsb_uri_encode(&p, name, strlen(name), false);
+    enum ecsb_status st = get_json(d, p.data, out, err);
+    ecsb_buf_free(&p);
+    return st;
+}
+
 unsigned ecsb_docker_build_of(const char *v)
 {
     /* 10.0.BUILD[.REV] */

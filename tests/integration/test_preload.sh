@@ -222,6 +222,20 @@ else
   contains "wrong credentials: said so" "refused the configured credentials" "$T/err"
   run_rc preload "${HOST[@]}" --images "$R2/win/core:newer" --json
   contains "no credentials: the check says which settings" "no credentials are configured for it" "$T/err"
+  # --- the Docker nat network's subnet, as the credential-proxy action reads it (GET /networks/nat),
+  # against what the docker CLI shows for the same network
+  NS=$(dirname "$B")/tools/nat_subnet
+  expect "no nat network: not found" "error not found" "$("$NS" | cut -d: -f1)"
+  expect "no nat network: the engine's words" 1 "$("$NS" | grep -c 'network nat not found')"
+  if ds_docker network create --ipv6 --subnet fd12:3456:789a:1::/64 --subnet 10.254.213.0/24 nat >/dev/null; then
+    want=$(ds_docker network inspect nat -f '{{range .IPAM.Config}}{{.Subnet}} {{end}}' | tr ' ' '\n' | grep -m1 -v :)
+    expect "nat subnet: the CLI's IPv4 subnet" "10.254.213.0/24" "$want"
+    expect "nat subnet: ours is the same" "$want" "$("$NS")"
+    ds_docker network rm nat >/dev/null
+  else
+    bad "docker network create nat failed"
+  fi
+  expect "a network name is one path segment" 1 "$("$NS" 'a/b' | grep -c 'networks/a%2Fb: HTTP 404: network a/b not found')"
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

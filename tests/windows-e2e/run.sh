@@ -117,7 +117,8 @@ reboot() {
   sleep 1
 }
 
-# run NAME: `wine ecs-bootstrap.exe run` as at boot; output in $OUT, exit code in RC.
+# run NAME: `wine ecs-bootstrap.exe run` as at boot, with RUN_ARGS; output in $OUT, exit code in RC.
+RUN_ARGS=()
 run() {
   OUT=$LS_TMP/$1.out
   local t0; t0=$(date +%s%N)
@@ -125,7 +126,7 @@ run() {
     -u AWS_DEFAULT_REGION AWS_ENDPOINT_URL="$LS_MOTO" AWS_EC2_METADATA_SERVICE_ENDPOINT="$LS_IMDS" \
     ECS_BOOTSTRAP_INTROSPECTION_URL="http://127.0.0.1:$PORT/v1/metadata" \
     WINEDEBUG=-all,+eventlog wine "$WB/ecs-bootstrap.exe" run --config 'C:\ProgramData\Amazon\ECS\ecs-bootstrap.ini' \
-    </dev/null >"$OUT" 2>&1
+    "${RUN_ARGS[@]}" </dev/null >"$OUT" 2>&1
   RC=$?
   ELAPSED_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
   tr -d '\r' <"$OUT" >"$OUT.tmp" && mv "$OUT.tmp" "$OUT"
@@ -138,7 +139,7 @@ run() {
 phase() { sed -n "s/.*\]:phase $1: \([a-z]*\) in .*/\1/p" "$OUT" | tail -n 1; }
 attr() { jq -r --arg n "$2" '.containerInstances[0].attributes[]? | select(.name==$n) | .value' "$1"; }
 
-# scenario NAME BUILD ITYPE CLUSTER FAMILY [agent-dies]
+# scenario NAME BUILD ITYPE CLUSTER FAMILY [agent-dies|task-iam-role]
 scenario() {
   local name=$1 build=$2 itype=$3 cluster=$4 family=$5 ci=$LS_TMP/ci-$1.json
   PORT=$(ls_free_port)
@@ -211,6 +212,23 @@ scenario() {
   hits=$(grep -rlF -- "$LS_SK" "$LS_TMP"/*.out "$WINEPREFIX/drive_c/ProgramData" "$WINEPREFIX"/*.reg 2>/dev/null | wc -l)
   check_eq "$name: the secret key is in no output, ProgramData file or registry hive" "$hits" 0
 
+  if [ "${6:-}" = task-iam-role ]; then
+    # Task IAM roles on a host whose Docker nat adapter never comes up (Wine has no HNS): the
+    # action reads the adapters and the routes (IP Helper API), warns that the ports cannot be
+    # reserved (Wine's stubs are not called), waits for the adapter within timeouts.docker, then
+    # fails loudly instead of hanging the boot.
+    RUN_ARGS=(--set agent.task_iam_role=true --set timeouts.docker=3s)
+    run "$name-iam"
+    RUN_ARGS=()
+    check_eq "$name task IAM role, no nat adapter: run exits 4" "$RC" 4
+    check_eq "$name task IAM role: credential-proxy failed" "$(phase credential-proxy)" failed
+    check "$name task IAM role: it waited for the adapter" grep -q 'waiting for the Docker nat adapter' "$OUT"
+    check "$name task IAM role: the failure names the adapter and the docker service" \
+      grep -q "gave up after the 3s of \[timeouts\] docker: no Up network adapter named 'vEthernet (nat...)' yet.*docker service" "$OUT"
+    check "$name task IAM role: the port reservation is a warning naming the fix" \
+      grep -q 'ports 51678-51679 not reserved .*Wine does not implement LookupPersistentTcpPortReservation.*excludedportrange' "$OUT"
+    check_eq "$name task IAM role: the agent was not started after the failure" "$(phase service)" ""
+  fi
   [ "${6:-}" = agent-dies ] || return 0
   # The agent dies 1.5 s after each start with exit code 1 (machine variables, then a reboot).
   printf 'Windows Registry Editor Version 5.00\r\n\r\n[%s]\r\n"FAKE_AGENT_EXIT_AFTER_MS"="1500"\r\n"FAKE_AGENT_EXIT_CODE"="1"\r\n"FAKE_AGENT_REGISTER_DELAY_MS"="10000"\r\n' \
@@ -226,5 +244,5 @@ scenario() {
 prepare_prefix || { bad "a Wine prefix is prepared (winecfg -v win10, docker stand-in)"; finish; exit 1; }
 scenario core2022 20348 "Server Core" win-core-2022 WINDOWS_SERVER_2022_CORE agent-dies
 we_cleanup; PREFIXES=()
-scenario full2019 17763 "Server" win-full-2019 WINDOWS_SERVER_2019_FULL
+scenario full2019 17763 "Server" win-full-2019 WINDOWS_SERVER_2019_FULL task-iam-role
 finish

@@ -1,5 +1,6 @@
-/* POSIX half of credential_proxy.h: there is no Docker nat vNIC nor port proxy to set up
- * (the POSIX build is for development and tests), so the action reports "skipped". */
+/* POSIX half of credential_proxy.h: there is no Docker nat vNIC, route, firewall rule nor
+ * port proxy to set up (the POSIX build is for development and tests), so the action
+ * reports "skipped". */
 #include "ecsb/agent/credential_proxy.h"
 
 #include <string.h>
@@ -33,4 +34,23 @@ enum ecsb_status ecsb_cp_ports_lookup(unsigned start, unsigned count, struct ecs
 enum ecsb_status ecsb_cp_ports_reserve(unsigned start, unsigned count, struct ecsb_error *err)
 {
     return ecsb_cp_ports_lookup(start, count, err);
+}
+
+enum ecsb_status ecsb_cp_host_add_route(unsigned long ifindex, const struct ecsb_cp_prefix *dest,
+                                        struct ecsb_error *err)
+{
+    (void)ifindex;
+    (void)dest;
+    return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED, "route to the Docker nat subnet: POSIX build");
+}
+
+enum ecsb_status ecsb_cp_firewall_lookup(struct ecsb_error *err)
+{
+    return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED, "Windows Firewall rule: POSIX build");
+}
+
+enum ecsb_status ecsb_cp_firewall_add(unsigned port, struct ecsb_error *err)
+{
+    (void)port;
+    return ecsb_cp_firewall_lookup(err);
 }

@@ -1,7 +1,8 @@
-/* Windows half of credential_proxy.h: the IP Helper API for the adapters and the
- * address, the PortProxy registry configuration (what `netsh interface portproxy`
- * writes; there is no API) for the proxy. iphlpsvc reads that configuration when it
- * starts: the action restarts it after a change (through the service seam). */
+/* Windows half of credential_proxy.h: the IP Helper API for the adapters, the address,
+ * the routes and the port reservation; the PortProxy registry configuration (what
+ * `netsh interface portproxy` writes; there is no API) for the proxy. iphlpsvc reads that
+ * configuration when it starts: the action restarts it after a change (through the
+ * service seam). The firewall rule is in firewall_windows.c. */
 #include "ecsb/agent/credential_proxy.h"
 
 #include <winsock2.h>
@@ -62,10 +63,32 @@ static enum ecsb_status read_adapters(struct ecsb_cp_host *h, struct ecsb_error 
     return ECSB_OK;
 }
 
+static enum ecsb_status read_routes(struct ecsb_cp_host *h, struct ecsb_error *err)
+{
+    MIB_IPFORWARD_TABLE2 *table = NULL;
+    DWORD rc = GetIpForwardTable2(AF_INET, &table);
+    if (rc != NO_ERROR)
+        return ecsb_error_set(err, ECSB_ERR_PLATFORM, "GetIpForwardTable2 failed (error %lu)", rc);
+    h->routes = ecsb_xcalloc(table->NumEntries ? table->NumEntries : 1, sizeof *h->routes);
+    for (ULONG i = 0; i < table->NumEntries; i++) {
+        const MIB_IPFORWARD_ROW2 *row = &table->Table[i];
+        if (row->DestinationPrefix.Prefix.si_family != AF_INET)
+            continue;
+        struct ecsb_cp_route *r = &h->routes[h->n_routes++];
+        r->dest.addr = ntohl(row->DestinationPrefix.Prefix.Ipv4.sin_addr.s_addr);
+        r->dest.length = row->DestinationPrefix.PrefixLength;
+        r->index = row->InterfaceIndex;
+    }
+    FreeMibTable(table);
+    return ECSB_OK;
+}
+
 enum ecsb_status ecsb_cp_host_read(struct ecsb_cp_host *h, struct ecsb_error *err)
 {
     memset(h, 0, sizeof *h);
     enum ecsb_status st = read_adapters(h, err);
+    if (st == ECSB_OK)
+        st = read_routes(h, err);
     if (st != ECSB_OK)
         return st;
     wchar_t name[64], value[128];
@@ -94,6 +117,43 @@ enum ecsb_status ecsb_cp_host_add_address(unsigned long ifindex, struct ecsb_err
         return ECSB_OK;
     return ecsb_error_set(err, ECSB_ERR_PLATFORM, "adding %s/32 to interface %lu: CreateUnicastIpAddressEntry failed "
                           "(error %lu); run elevated", ECSB_CP_ADDRESS, ifindex, rc);
+}
+
+/* Wine exports some IP Helper functions as stubs that abort the process when called
+ * ("Call to unimplemented function IPHLPAPI.DLL.CreateIpForwardEntry2, aborting"), and
+ * GetProcAddress finds the stub: so ask whether this is Wine (ntdll exports
+ * wine_get_version there only) and answer "unsupported" without calling them. */
+static bool under_wine(void)
+{
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
+}
+
+static enum ecsb_status wine_stub(const char *call, struct ecsb_error *err)
+{
+    return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED, "Wine does not implement %s (a stub there)", call);
+}
+
+enum ecsb_status ecsb_cp_host_add_route(unsigned long ifindex, const struct ecsb_cp_prefix *dest,
+                                        struct ecsb_error *err)
+{
+    if (under_wine())
+        return wine_stub("CreateIpForwardEntry2", err);
+    MIB_IPFORWARD_ROW2 row;
+    InitializeIpForwardEntry(&row); /* infinite lifetimes, protocol "network management" */
+    row.InterfaceIndex = (NET_IFINDEX)ifindex;
+    row.DestinationPrefix.Prefix.Ipv4.sin_family = AF_INET;
+    row.DestinationPrefix.Prefix.Ipv4.sin_addr.s_addr = htonl(dest->addr);
+    row.DestinationPrefix.PrefixLength = (UINT8)dest->length;
+    row.NextHop.Ipv4.sin_family = AF_INET; /* 0.0.0.0: on-link */
+    DWORD rc = CreateIpForwardEntry2(&row);
+    if (rc == NO_ERROR || rc == ERROR_OBJECT_ALREADY_EXISTS)
+        return ECSB_OK;
+    char prefix[24];
+    ecsb_cp_prefix_format(dest, prefix, sizeof prefix);
+    return ecsb_error_set(err, ECSB_ERR_PLATFORM, "adding the route to %s through interface %lu: "
+                          "CreateIpForwardEntry2 failed (error %lu)%s", prefix, ifindex, rc,
+                          rc == ERROR_ACCESS_DENIED ? "; run elevated" : "");
 }
 
 enum ecsb_status ecsb_cp_host_set_proxy(unsigned target_port, struct ecsb_error *err)
@@ -138,21 +198,10 @@ static enum ecsb_status ports_error(const char *call, unsigned start, unsigned c
     return ecsb_error_set(err, ECSB_ERR_PLATFORM, "%s(%u-%u) failed (error %lu)", call, start, last, rc);
 }
 
-/* Wine exports both functions as stubs that abort the process when called ("Call to
- * unimplemented function IPHLPAPI.DLL.LookupPersistentTcpPortReservation, aborting"),
- * and GetProcAddress finds the stub: so ask whether this is Wine (ntdll exports
- * wine_get_version there only) and answer "unsupported" without calling them. */
-static bool under_wine(void)
-{
-    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
-    return ntdll && GetProcAddress(ntdll, "wine_get_version") != NULL;
-}
-
 enum ecsb_status ecsb_cp_ports_lookup(unsigned start, unsigned count, struct ecsb_error *err)
 {
     if (under_wine())
-        return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED, "Wine does not implement persistent TCP port reservations "
-                              "(LookupPersistentTcpPortReservation is a stub there)");
+        return wine_stub("LookupPersistentTcpPortReservation", err);
     ULONG64 token = 0;
     ULONG rc = LookupPersistentTcpPortReservation((USHORT)start, (USHORT)count, &token);
     if (rc == NO_ERROR)
@@ -165,8 +214,7 @@ enum ecsb_status ecsb_cp_ports_lookup(unsigned start, unsigned count, struct ecs
 enum ecsb_status ecsb_cp_ports_reserve(unsigned start, unsigned count, struct ecsb_error *err)
 {
     if (under_wine())
-        return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED, "Wine does not implement persistent TCP port reservations "
-                              "(CreatePersistentTcpPortReservation is a stub there)");
+        return wine_stub("CreatePersistentTcpPortReservation", err);
     ULONG64 token = 0;
     ULONG rc = CreatePersistentTcpPortReservation((USHORT)start, (USHORT)count, &token);
     if (rc == NO_ERROR || rc == ERROR_ALREADY_EXISTS || rc == ERROR_OBJECT_ALREADY_EXISTS)

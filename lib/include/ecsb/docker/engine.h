@@ -64,6 +64,10 @@ enum ecsb_status ecsb_docker_version(struct ecsb_docker *d, struct ecsb_json **o
 enum ecsb_status ecsb_docker_info(struct ecsb_docker *d, struct ecsb_json **out, struct ecsb_error *err);
 /* GET /images/json: the parsed array. */
 enum ecsb_status ecsb_docker_image_list(struct ecsb_docker *d, struct ecsb_json **out, struct ecsb_error *err);
+/* GET /networks/{name}: the parsed object (`docker network inspect NAME`). ECSB_ERR_NOT_FOUND
+ * when the engine has no such network. */
+enum ecsb_status ecsb_docker_network_inspect(struct ecsb_docker *d, const char *name, struct ecsb_json **out,
+                                             struct ecsb_error *err);
 
 struct ecsb_docker_image {
     char *id, *os, *os_version;      /* os_version "10.0.20348.2762"; "" when the image has none */
