@@ -22,6 +22,7 @@
 #define ADDRESS_WAIT_MS 30000
 #define ADDRESS_STEP_MS 250
 #define IPHLPSVC_TIMEOUT_MS 30000
+#define LISTEN_WAIT_MS 15000
 
 bool plan_action_credential_proxy(struct ecsb_plan *p, struct ecsb_buf *text)
 {
@@ -119,9 +120,9 @@ static bool allow_inbound(struct run_ctx *ctx, struct ecsb_buf *detail)
 /* The Docker nat network's IPv4 subnet, from the engine (`docker network inspect nat`). */
 static enum ecsb_status nat_subnet(struct run_ctx *ctx, struct ecsb_cp_prefix *subnet, struct ecsb_error *err)
 {
-    long long docker_ms = ctx->plan.config.timeouts.docker_ns / 1000000;
     struct ecsb_docker d;
-    enum ecsb_status st = ecsb_docker_open(&d, NULL, docker_ms < 60000 ? (long)docker_ms : 60000, err);
+    enum ecsb_status st =
+        ecsb_docker_open(&d, NULL, ecsb_docker_call_timeout_ms(ctx->plan.config.timeouts.docker_ns), err);
     if (st != ECSB_OK)
         return st;
     struct ecsb_json *network = NULL;
@@ -154,12 +155,23 @@ static enum ecsb_status route_subnet(struct run_ctx *ctx, const struct ecsb_cp_h
     return ECSB_OK;
 }
 
-/* iphlpsvc reads the PortProxy configuration when it starts. */
+/* iphlpsvc reads the PortProxy configuration when it starts; then, bounded, the proxy must
+ * listen on 169.254.170.2:80, or the run fails saying so (instead of tasks failing later). */
 static enum ecsb_status restart_iphlpsvc(struct run_ctx *ctx, struct ecsb_error *err)
 {
     bool changed;
     enum ecsb_status st = ecsb_service_stop(ctx->services, "iphlpsvc", IPHLPSVC_TIMEOUT_MS, &changed, err);
-    return st == ECSB_OK ? ecsb_service_start(ctx->services, "iphlpsvc", IPHLPSVC_TIMEOUT_MS, &changed, err) : st;
+    if (st == ECSB_OK)
+        st = ecsb_service_start(ctx->services, "iphlpsvc", IPHLPSVC_TIMEOUT_MS, &changed, err);
+    long long deadline = ecsb_monotonic_ms() + LISTEN_WAIT_MS;
+    while (st == ECSB_OK && !ecsb_cp_proxy_listening()) {
+        if (ecsb_monotonic_ms() >= deadline)
+            return ecsb_error_set(err, ECSB_ERR_TIMEOUT, "the port proxy %s:%d is not listening %ds after iphlpsvc "
+                                  "restarted: check 'netsh interface portproxy show v4tov4' and the iphlpsvc service",
+                                  ECSB_CP_ADDRESS, ECSB_CP_LISTEN_PORT, LISTEN_WAIT_MS / 1000);
+        ecsb_sleep_ms(ADDRESS_STEP_MS);
+    }
+    return st;
 }
 
 enum ecsb_status run_action_credential_proxy(struct run_ctx *ctx, enum ecsb_phase_result *result,
@@ -194,13 +206,13 @@ enum ecsb_status run_action_credential_proxy(struct run_ctx *ctx, enum ecsb_phas
     if (st != ECSB_OK)
         return fail(ctx, &err);
     bool rule_added = allow_inbound(ctx, detail);
-    if (d.set_proxy) {
-        if ((st = ecsb_cp_host_set_proxy(ECSB_AGENT_CREDENTIALS_PORT, &err)) != ECSB_OK ||
-            (st = restart_iphlpsvc(ctx, &err)) != ECSB_OK)
-            return fail(ctx, &err);
-    }
-    ecsb_buf_printf(detail, ", port proxy %s", d.set_proxy ? "set" : "present");
-    bool changed = ports_added || d.add_address || route_added || rule_added || d.set_proxy;
+    if (d.set_proxy && (st = ecsb_cp_host_set_proxy(ECSB_AGENT_CREDENTIALS_PORT, &err)) != ECSB_OK)
+        return fail(ctx, &err);
+    if (d.restart_proxy && (st = restart_iphlpsvc(ctx, &err)) != ECSB_OK)
+        return fail(ctx, &err);
+    ecsb_buf_printf(detail, ", port proxy %s",
+                    d.set_proxy ? "set" : d.restart_proxy ? "present, restarted (it was not listening)" : "present");
+    bool changed = ports_added || d.add_address || route_added || rule_added || d.restart_proxy;
     *result = changed ? ECSB_PHASE_CHANGED : ECSB_PHASE_UNCHANGED;
     return ECSB_OK;
 }

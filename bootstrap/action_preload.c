@@ -101,7 +101,7 @@ void preload_opts_from_plan(const struct ecsb_plan *p, struct ecsb_preload_opts 
         .host_build = p->build,
         .parallel = c->images.parallel,
         .verify_only = c->images.mode == ECSB_IMAGES_VERIFY,
-        .call_timeout_ms = docker_ms < 60000 ? docker_ms : 60000,
+        .call_timeout_ms = ecsb_docker_call_timeout_ms(c->timeouts.docker_ns),
         .idle_ms = docker_ms,       /* a pull stream silent for timeouts.docker is stalled */
         .engine_wait_ms = docker_ms, /* at boot the engine may start after us */
         .attempts = 4,

@@ -3,6 +3,7 @@
  * (lib/docker/warm.c; `ecs-bootstrap warm` runs the same code). It never fails the
  * run: what it read, and how fast, goes to the log and the report. */
 #include "commands.h"
+#include "ecsb/docker/engine.h"
 #include "ecsb/docker/warm.h"
 #include "run.h"
 
@@ -24,9 +25,8 @@ static void log_line(void *ctx, const char *line)
 
 enum ecsb_status run_action_warm(struct run_ctx *ctx, enum ecsb_phase_result *result, struct ecsb_buf *detail)
 {
-    long docker_ms = (long)(ctx->plan.config.timeouts.docker_ns / 1000000);
-    struct ecsb_warm_opts o = {.call_timeout_ms = docker_ms < 60000 ? docker_ms : 60000, .budget_ms = WARM_BUDGET_MS,
-                               .threads = 4, .on_line = log_line, .ctx = &ctx->log};
+    struct ecsb_warm_opts o = {.call_timeout_ms = ecsb_docker_call_timeout_ms(ctx->plan.config.timeouts.docker_ns),
+                               .budget_ms = WARM_BUDGET_MS, .threads = 4, .on_line = log_line, .ctx = &ctx->log};
     struct ecsb_warm_report r;
     struct ecsb_error err = {0};
     if (ecsb_warm_run(&o, (const char *const *)ctx->plan.preload.items, ctx->plan.preload.count, &r, &err) != ECSB_OK)

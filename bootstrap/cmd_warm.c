@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "ecsb/base/json.h"
 #include "ecsb/base/mask.h"
+#include "ecsb/docker/engine.h"
 #include "ecsb/docker/warm.h"
 #include "load.h"
 
@@ -65,8 +66,7 @@ static int warm(struct load_options *lo, const char *images_flag, long seconds, 
     struct ecsb_strlist images = {0};
     int rc = preload_image_list(images_flag, &plan, &images);
     if (rc == ECSB_EXIT_OK) {
-        long docker_ms = (long)(plan.config.timeouts.docker_ns / 1000000);
-        struct ecsb_warm_opts o = {.call_timeout_ms = docker_ms < 60000 ? docker_ms : 60000,
+        struct ecsb_warm_opts o = {.call_timeout_ms = ecsb_docker_call_timeout_ms(plan.config.timeouts.docker_ns),
                                    .budget_ms = seconds * 1000, .threads = (int)threads, .on_line = print_line};
         struct ecsb_warm_report r;
         if (ecsb_warm_run(&o, (const char *const *)images.items, images.count, &r, &err) != ECSB_OK) {

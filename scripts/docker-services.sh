@@ -16,6 +16,8 @@
 # Needs root and the Debian packages docker.io and docker-registry (make deps). ds_available
 # says why not when they are missing.
 
+# shellcheck source=scripts/procs.sh
+. "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
 DS_PIDS=()
 
 ds_available() {
@@ -25,23 +27,11 @@ ds_available() {
   return 0
 }
 
-ds_free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 ds_init() {
   # Short path: the unix socket path must stay under 108 bytes.
   DS_TMP=$(mktemp -d /tmp/ecsb-ds.XXXXXX)
   trap ds_cleanup EXIT
   trap 'exit 130' INT TERM
-}
-
-ds_stop_pid() {
-  local pid=$1 i
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null
 }
 
 ds_docker() { docker -H "unix://$DS_SOCK" "$@"; }
@@ -67,7 +57,7 @@ ds_start_dockerd() {
 }
 
 ds_start_registry() {
-  [ -n "${DS_REG_PORT:-}" ] || DS_REG_PORT=$(ds_free_port)
+  [ -n "${DS_REG_PORT:-}" ] || DS_REG_PORT=$(free_port)
   DS_REG=127.0.0.1:$DS_REG_PORT
   DS_REG_LOG=$DS_TMP/registry.log
   mkdir -p "$DS_TMP/registry"
@@ -97,7 +87,7 @@ YML
   return 1
 }
 
-ds_stop_registry() { ds_stop_pid "${DS_REG_PID:-}"; DS_REG_PID=; }
+ds_stop_registry() { stop_pid "${DS_REG_PID:-}" 10; DS_REG_PID=; }
 
 ds_make_image() {
   local ref=$1 mb=${2:-1} dir
@@ -112,8 +102,10 @@ ds_make_image() {
 
 ds_cleanup() {
   local pid
-  for pid in "${DS_PIDS[@]}"; do ds_stop_pid "$pid"; done
-  DS_PIDS=()
+  for pid in "${DS_PIDS[@]}"; do stop_pid "$pid" 10; done
+  # shellcheck source=scripts/procs.sh
+. "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
+DS_PIDS=()
   if [ -n "${DS_TMP:-}" ] && [ -d "$DS_TMP" ]; then
     # vfs layers can be read-only; dockerd left mounts under exec-root only while running.
     rm -rf "$DS_TMP" 2>/dev/null || true

@@ -26,13 +26,11 @@
 # fake-ecs-agent). Secrets stay in variables and files under $LS_TMP, never in argv.
 
 LS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/procs.sh
+. "$LS_ROOT/scripts/procs.sh"
 LS_REGION=${LS_REGION:-us-east-1}
 LS_PIDS=()
 LS_HOSTS=()
-
-ls_free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 # ls_wait_http URL [TRIES]: until URL answers anything (0.1 s steps).
 ls_wait_http() {
@@ -47,15 +45,6 @@ ls_init() {
   trap 'exit 130' INT TERM
 }
 
-# Stops one pid: TERM, up to 5 s, then KILL.
-ls_stop_pid() {
-  local pid=$1 i
-  [ -n "$pid" ] || return 0
-  kill "$pid" 2>/dev/null || return 0
-  for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null
-}
-
 ls_agent_pid() { # the host's agent pid, when that process is alive
   local f=$1/state/AmazonECS.pid pid
   [ -f "$f" ] || return 0
@@ -66,8 +55,8 @@ ls_agent_pid() { # the host's agent pid, when that process is alive
 
 ls_cleanup() {
   local rc=$? h p
-  for h in "${LS_HOSTS[@]}"; do ls_stop_pid "$(ls_agent_pid "$h")"; done
-  for p in "${LS_PIDS[@]}"; do ls_stop_pid "$p"; done
+  for h in "${LS_HOSTS[@]}"; do stop_pid "$(ls_agent_pid "$h")"; done
+  for p in "${LS_PIDS[@]}"; do stop_pid "$p"; done
   for p in "${LS_PIDS[@]}"; do wait "$p" 2>/dev/null; done
   if [ -n "${LS_TMP:-}" ]; then
     if [ -n "${KEEP_TMP:-}" ]; then echo "kept $LS_TMP" >&2; else rm -rf "$LS_TMP"; fi
@@ -83,7 +72,7 @@ ls_aws() { # awscli against moto as the IAM user
 
 ls_start_moto() {
   local port key
-  port=$(ls_free_port)
+  port=$(free_port)
   python3 -m moto.server -H 127.0.0.1 -p "$port" >"$LS_TMP/moto.log" 2>&1 &
   LS_PIDS+=($!)
   LS_MOTO=http://127.0.0.1:$port
@@ -183,7 +172,7 @@ datadir = $d/data
 ${2:-}
 EOF
   LS_HOST_DIR=$d
-  LS_HOST_PORT=$(ls_free_port)
+  LS_HOST_PORT=$(free_port)
   echo "$LS_HOST_PORT" >"$d/introspection.port"
   LS_HOSTS+=("$d")
 }

@@ -50,7 +50,7 @@ for ((i = 1; i <= RUNS; i++)); do
   # Peer samples: one "rerun's worth" of AWS work = the sum of its 3 processes.
   : >"$R/peer"; peer "$arn"
   awk '{w+=$1; c+=$2; if ($3>r) r=$3} END {printf "%.2f %.2f %d 0\n", w, c, r}' "$R/peer" >>"$R/peer-runs"
-  ls_stop_pid "$(ls_agent_pid "$LS_TMP/host$i")"
+  stop_pid "$(ls_agent_pid "$LS_TMP/host$i")"
 done
 
 # stats FILE COLUMN -> "min median max"

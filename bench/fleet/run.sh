@@ -63,7 +63,7 @@ start_fleet() {
   python3 "$ROOT/bench/fleet/imds_fleet.py" --hosts "$F/imds-hosts.json" >"$F/imds.ports" 2>"$F/imds.log" &
   LS_PIDS+=($!); IMDS_PID=$!
   for ((i = 0; i < 100; i++)); do [ "$(wc -l <"$F/imds.ports")" -ge "$n" ] && break; sleep 0.1; done
-  # ls_free_port does not reserve its port: two hosts could be handed the same one, and
+  # free_port does not reserve its port: two hosts could be handed the same one, and
   # then one bootstrapper would read the other host's agent. Re-pick duplicates.
   local -A used=()
   for ((i = 1; i <= n; i++)); do
@@ -71,7 +71,7 @@ start_fleet() {
     # simulated AMI owner routes each host's agent through its own proxy listener.
     ls_host "$F/h$i" $'[trust]\nallow_from_userdata = environment.AWS_ENDPOINT_URL_ECS' >/dev/null 2>&1
     port=$(cat "$F/h$i/introspection.port")
-    while [ -n "${used[$port]:-}" ]; do port=$(ls_free_port); done
+    while [ -n "${used[$port]:-}" ]; do port=$(free_port); done
     used[$port]=1
     echo "$port" >"$F/h$i/introspection.port"
   done
@@ -161,8 +161,8 @@ row() {
 
 stop_fleet() {
   local n=$1 i
-  for ((i = 1; i <= n; i++)); do ls_stop_pid "$(ls_agent_pid "$F/h$i")"; done
-  ls_stop_pid "$PROXY_PID"; ls_stop_pid "$IMDS_PID"
+  for ((i = 1; i <= n; i++)); do stop_pid "$(ls_agent_pid "$F/h$i")"; done
+  stop_pid "$PROXY_PID"; stop_pid "$IMDS_PID"
 }
 
 header() {

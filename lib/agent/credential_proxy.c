@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecsb/agent/preflight.h"
 #include "ecsb/base/strutil.h"
 
 void ecsb_cp_host_free(struct ecsb_cp_host *h)
@@ -17,6 +18,15 @@ void ecsb_cp_host_free(struct ecsb_cp_host *h)
     free(h->routes);
     free(h->proxy_target);
     memset(h, 0, sizeof *h);
+}
+
+/* Portable: built on the preflight seam's bind test. */
+bool ecsb_cp_proxy_listening(void)
+{
+    enum ecsb_port_state state;
+    struct ecsb_error err = {0};
+    return ecsb_preflight_tcp_port(ECSB_CP_ADDRESS, ECSB_CP_LISTEN_PORT, &state, &err) == ECSB_OK &&
+           state == ECSB_PORT_IN_USE;
 }
 
 void ecsb_cp_proxy_value(unsigned target_port, char *out, size_t size)
@@ -71,6 +81,7 @@ enum ecsb_status ecsb_cp_decide(const struct ecsb_cp_host *host, unsigned target
     char want[32];
     ecsb_cp_proxy_value(target_port, want, sizeof want);
     d->set_proxy = !host->proxy_target || strcmp(host->proxy_target, want) != 0;
+    d->restart_proxy = d->set_proxy || !host->proxy_listening;
     int n = snprintf(d->why, sizeof d->why, "%s (index %lu", a->name, a->index);
     if (n > 0 && (size_t)n < sizeof d->why && (others || down))
         snprintf(d->why + n, sizeof d->why - (size_t)n, "; ignored: %zu other Up, %zu down)", others, down);

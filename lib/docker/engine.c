@@ -141,6 +141,12 @@ enum ecsb_status ecsb_docker_wait(struct ecsb_docker *d, long wait_ms, const str
     }
 }
 
+long ecsb_docker_call_timeout_ms(long long docker_ns)
+{
+    long long ms = docker_ns / 1000000;
+    return ms < 60000 ? (long)ms : 60000;
+}
+
 static enum ecsb_status ensure_version(struct ecsb_docker *d, struct ecsb_error *err)
 {
     return d->api[0] ? ECSB_OK : ecsb_docker_ping(d, err);

@@ -3,6 +3,7 @@
  * message may be split across any number of reads. The engine reports a failure
  * after streaming started as a message with errorDetail under HTTP 200, so the
  * stream, not the status code, says whether the pull worked. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,13 @@ static struct pull_layer *layer_for(struct ecsb_pull_stream *s, const char *id)
     return l;
 }
 
+/* a + b for the byte counts (both at least 0), stopping at INT64_MAX: a stream may name
+ * any number of layers. */
+static int64_t add_bytes(int64_t a, int64_t b)
+{
+    return a > INT64_MAX - b ? INT64_MAX : a + b;
+}
+
 static void recount(struct ecsb_pull_stream *s)
 {
     struct ecsb_pull_progress *p = &s->progress;
@@ -67,10 +75,10 @@ static void recount(struct ecsb_pull_stream *s)
     p->layers_done = p->layers_present = 0;
     for (size_t i = 0; i < s->n_layers; i++) {
         const struct pull_layer *l = &s->layers[i];
-        p->downloaded += l->dl_cur;
-        p->download_total += l->dl_total;
-        p->extracted += l->ex_cur;
-        p->extract_total += l->ex_total;
+        p->downloaded = add_bytes(p->downloaded, l->dl_cur);
+        p->download_total = add_bytes(p->download_total, l->dl_total);
+        p->extracted = add_bytes(p->extracted, l->ex_cur);
+        p->extract_total = add_bytes(p->extract_total, l->ex_total);
         p->layers_done += l->done;
         p->layers_present += l->present;
     }
@@ -82,6 +90,15 @@ static void set_once(char **slot, const char *value)
         *slot = ecsb_xstrdup(value);
 }
 
+/* A byte count from the stream: negative, NaN and absurd values (an engine's bug, or a
+ * hostile stream) become 0 or 2^53, so the cast below is always defined. */
+static int64_t byte_count(double v)
+{
+    if (!(v > 0))
+        return 0;
+    return v < 9007199254740992.0 ? (int64_t)v : INT64_C(9007199254740992);
+}
+
 /* One layer's status update ("Downloading", "Extracting", "Pull complete", ...). */
 static void layer_update(struct ecsb_pull_stream *s, const char *id, const char *status,
                          const struct ecsb_json *detail)
@@ -91,11 +108,11 @@ static void layer_update(struct ecsb_pull_stream *s, const char *id, const char 
     bool has_cur = ecsb_json_get_number(detail, "current", &cur);
     ecsb_json_get_number(detail, "total", &total);
     if (!strcmp(status, "Downloading") && has_cur) {
-        l->dl_cur = (int64_t)cur;
-        if (total > 0) l->dl_total = (int64_t)total;
+        l->dl_cur = byte_count(cur);
+        if (total > 0) l->dl_total = byte_count(total);
     } else if (!strcmp(status, "Extracting") && has_cur) {
-        l->ex_cur = (int64_t)cur;
-        if (total > 0) l->ex_total = (int64_t)total;
+        l->ex_cur = byte_count(cur);
+        if (total > 0) l->ex_total = byte_count(total);
         if (l->dl_total) l->dl_cur = l->dl_total;
     } else if (!strcmp(status, "Download complete") || !strcmp(status, "Verifying Checksum")) {
         if (l->dl_total) l->dl_cur = l->dl_total;

@@ -65,7 +65,7 @@ check_eq "successful run: exit 0" "$RC" 0
 scan "successful run" "$OUT" "$LS_HOST_DIR/log/ecs-bootstrap.log" "$LS_HOST_DIR/status.json"
 modes "successful run" "$LS_HOST_DIR"
 check "the agent got its registry credential (env file)" grep -qF "$INI_PW" "$LS_HOST_DIR/ecs.config"
-ls_stop_pid "$(ls_agent_pid "$LS_HOST_DIR")"
+stop_pid "$(ls_agent_pid "$LS_HOST_DIR")"
 
 # --- a failed run: the agent logs its environment and dies; run's own env has AWS keys ------
 ls_host "$LS_TMP/host2" "$BAKED"

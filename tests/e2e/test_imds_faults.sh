@@ -24,7 +24,7 @@ check_eq "500s + drops: one container instance, ecs.os-family and team present" 
   "1 WINDOWS_SERVER_2022_CORE payments"
 
 # --- tokens expire after 1 s; every answer takes 400 ms ---------------------------------
-ls_stop_pid "$(ls_agent_pid "$LS_HOST_DIR")"
+stop_pid "$(ls_agent_pid "$LS_HOST_DIR")"
 ls_host "$LS_TMP/host2"
 ls_imds_reset
 ls_imds_faults '{"latency_ms":400,"token_ttl_cap":1,"expire_tokens_now":true}'
@@ -36,7 +36,7 @@ check "token expiry: run (and the agent) asked for new tokens (token_puts >= 2) 
 check_eq "token expiry: the status file says ok" "$(jq -r .result "$LS_HOST_DIR/status.json")" ok
 
 # --- IMDS gone for good: a bounded, clear failure -----------------------------------------
-ls_stop_pid "$(ls_agent_pid "$LS_HOST_DIR")"
+stop_pid "$(ls_agent_pid "$LS_HOST_DIR")"
 ls_host "$LS_TMP/host3"
 ls_imds_reset
 ls_imds_faults '{"fail_next_n":100000}'

@@ -102,7 +102,7 @@ check_eq "status file after the second run: result ok" "$(jq -r .result "$S")" o
 
 # --- run's output through a pipe (as a boot script runner captures it) ---------------------
 # When run exits, the reader must see EOF at once, even though the agent it started runs on.
-ls_stop_pid "$(ls_agent_pid "$H")"
+stop_pid "$(ls_agent_pid "$H")"
 ls_create_cluster e2e-pipe
 ls_host "$LS_TMP/host-pipe"
 ( ls_bootstrap --set cluster.name=e2e-pipe </dev/null 2>&1 | cat >"$LS_TMP/pipe.out" ) &
@@ -111,7 +111,7 @@ for ((i = 0; i < 200; i++)); do kill -0 "$pp" 2>/dev/null || break; sleep 0.1; d
 OUT=$LS_TMP/pipe.out
 if kill -0 "$pp" 2>/dev/null; then
   bad "output through a pipe: the reader sees EOF when run exits (still open after 20 s: a child keeps run's stdout)" "$OUT"
-  ls_stop_pid "$(ls_agent_pid "$LS_HOST_DIR")"
+  stop_pid "$(ls_agent_pid "$LS_HOST_DIR")"
 else
   ok "output through a pipe: the reader sees EOF when run exits"
 fi

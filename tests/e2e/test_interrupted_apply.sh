@@ -36,6 +36,6 @@ for f in "$LS_HOST_DIR/ecs.config" "$LS_HOST_DIR/status.json" "$state/managed-en
 done
 check "no temp file left beside the env file or the status file" \
   test -z "$(find "$LS_HOST_DIR" "$state" -maxdepth 1 -name '*.tmp.*')"
-ls_stop_pid "$(ls_agent_pid "$LS_HOST_DIR")"
+stop_pid "$(ls_agent_pid "$LS_HOST_DIR")"
 no_secrets interrupted
 e2e_finish

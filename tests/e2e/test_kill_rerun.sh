@@ -44,7 +44,7 @@ converged "third run"
 # --- killed together with the agent (a crash or power loss) before it registered --------
 ls_aws ecs deregister-container-instance --cluster e2e-kill --force \
   --container-instance "$(jq -r '.containerInstances[0].containerInstanceArn' "$LS_TMP/ci.json")" >/dev/null
-ls_stop_pid "$(ls_agent_pid "$LS_HOST_DIR")"
+stop_pid "$(ls_agent_pid "$LS_HOST_DIR")"
 ls_host "$LS_TMP/host2"
 start_and_kill killed2
 check_eq "second host: run killed during the registration wait" "$KILLED_IN_WAIT" 1

@@ -25,6 +25,6 @@ allow_from_userdata = paths.status_file"
 e2e_run allowed
 check_eq "allowed by name in the baked INI: run exits 0" "$RC" 0
 check_eq "status file written where user data said" "$(jq -r .result "$LS_TMP/ud-status.json" 2>/dev/null)" ok
-ls_stop_pid "$(ls_agent_pid "$LS_HOST_DIR")"
+stop_pid "$(ls_agent_pid "$LS_HOST_DIR")"
 no_secrets trust
 e2e_finish

@@ -30,7 +30,7 @@ check "moto signature checks are on (bad secret refused)" \
 check "fake IMDS is up" "$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' \
   "$IMDS/latest/api/token")" 200
 
-PORT=$(ls_free_port)
+PORT=$(free_port)
 base_env=(ECS_CLUSTER=blue AWS_ENDPOINT_URL_ECS="$MOTO" AWS_EC2_METADATA_SERVICE_ENDPOINT="$IMDS"
           ECS_FAKE_AGENT_INTROSPECTION_PORT="$PORT" AWS_MAX_ATTEMPTS=2)
 # start NAME VAR=VALUE...: runs the agent in the background with the base env plus these.

@@ -20,12 +20,15 @@ x86_64-w64-mingw32-gcc -std=c11 -O1 -Wall -Wextra -Werror -o "$T/npipe_engine.ex
 if [ -d "$ROOT/build/wineprefix" ]; then cp -a "$ROOT/build/wineprefix" "$WINEPREFIX"
 else mkdir -p "$WINEPREFIX"; wineboot -i >/dev/null 2>&1; wineserver -w; fi
 
-wine "$T/npipe_engine.exe" ecsb_test_engine "$(winepath -w "$T/engine.log" 2>/dev/null)" &
+# zpath PATH: the Windows spelling of a host path through Wine's Z: drive (`winepath` once
+# answered nothing right after a prefix copy).
+zpath() { printf 'Z:%s' "${1//\//\\}"; }
+wine "$T/npipe_engine.exe" ecsb_test_engine "$(zpath "$T/engine.log")" &
 srv=$!
 for _ in $(seq 100); do [ -s "$T/engine.log" ] && break; [ -e "$T/engine.log" ] && break; sleep 0.1; done
 sleep 1
 : >"$T/empty.ini"
-CFG=$(winepath -w "$T/empty.ini" 2>/dev/null)
+CFG=$(zpath "$T/empty.ini")
 HOST=(--build 20348 --installation-type "Server Core" --config "$CFG")
 export DOCKER_HOST=npipe:////./pipe/ecsb_test_engine
 wine "$WIN" preload "${HOST[@]}" --images "127.0.0.1:9/win/core:ltsc2022" --json >"$T/out" 2>"$T/err"

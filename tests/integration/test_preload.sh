@@ -204,7 +204,7 @@ else
   RPW=CANARYhtPW9031
   python3 -W ignore -c 'import crypt, sys; print("puller:" + crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))' \
     "$RPW" >"$T/htpasswd"
-  R2=127.0.0.1:$(ds_free_port)
+  R2=127.0.0.1:$(free_port)
   printf 'version: 0.1\nlog:\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: %s\nauth:\n  htpasswd:\n    realm: ecsb-test\n    path: %s\nhttp:\n  addr: %s\n' \
     "$T/registry" "$T/htpasswd" "$R2" >"$T/registry2.yml"
   docker-registry serve "$T/registry2.yml" >"$T/registry2.log" 2>&1 &

@@ -37,11 +37,14 @@ cleanup() { local rc=$?; wineserver -k 2>/dev/null; rm -rf "$T"; return $rc; }
 trap cleanup EXIT
 C=$WINEPREFIX/drive_c
 w() { wine "$@" </dev/null 2>/dev/null | tr -d '\r'; }
+# zpath PATH: the Windows spelling of a host path through Wine's Z: drive (`winepath` once
+# answered nothing right after a prefix copy).
+zpath() { printf 'Z:%s' "${1//\//\\}"; }
 regval() { w reg query "$1" /v "$2" | sed -n "s/^ *$2 *REG_[A-Z_]* *//p" | head -n 1; }
 SVC='HKLM\System\CurrentControlSet\Services\EcsBootstrap'
 SRC='HKLM\System\CurrentControlSet\Services\EventLog\Application\ecs-bootstrap'
 wineboot -i >/dev/null 2>&1; wineserver -w
-w msiexec /i "$(winepath -w "$MSI" 2>/dev/null)" /qn; rc=${PIPESTATUS[0]}
+w msiexec /i "$(zpath "$MSI")" /qn; rc=${PIPESTATUS[0]}
 check_eq "install: msiexec /i /qn exits 0" "$rc" 0
 check "install: ecs-bootstrap.exe in C:\\Program Files\\Amazon\\ECS" test -f "$C/Program Files/Amazon/ECS/ecs-bootstrap.exe"
 check "install: ECSTools module in the PowerShell module path" \
@@ -86,7 +89,7 @@ check_eq "trigger: its service-specific code is run's exit code" \
 # ---- 3. uninstall keeps the logs ----
 mkdir -p "$C/ProgramData/Amazon/ECS/log"
 echo "a log line of an earlier run" >>"$C/ProgramData/Amazon/ECS/log/ecs-bootstrap.log"
-w msiexec /x "$(winepath -w "$MSI" 2>/dev/null)" /qn; rc=${PIPESTATUS[0]}
+w msiexec /x "$(zpath "$MSI")" /qn; rc=${PIPESTATUS[0]}
 check_eq "uninstall: msiexec /x /qn exits 0" "$rc" 0
 check "uninstall: ecs-bootstrap.exe removed" test ! -e "$C/Program Files/Amazon/ECS/ecs-bootstrap.exe"
 check "uninstall: ECSTools removed" test ! -e "$C/Program Files/WindowsPowerShell/Modules/ECSTools"

@@ -11,6 +11,7 @@
 struct check_state {
     int passed, failed, current_failed;
     const char *current;
+    const char *const *env; /* check_getenv's table */
 };
 static struct check_state check_state_;
 
@@ -62,6 +63,17 @@ static inline int check_summary(void)
     printf("%d passed, %d failed\n", check_state_.passed, check_state_.failed);
     fflush(stdout);
     return check_state_.failed ? 1 : 0;
+}
+
+/* A fake environment for code that takes a getenv function: check_getenv answers from the
+ * NULL-ended name, value, name, value... table last given to check_set_env (none: NULL). */
+static inline void check_set_env(const char *const *pairs) { check_state_.env = pairs; }
+static inline const char *check_getenv(const char *name)
+{
+    for (const char *const *p = check_state_.env; p && *p; p += 2)
+        if (strcmp(p[0], name) == 0)
+            return p[1];
+    return NULL;
 }
 
 /* Path of a file in ../shared/testdata (ECSB_SHARED overrides the ../shared root). */

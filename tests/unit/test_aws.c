@@ -5,23 +5,13 @@
 
 #include "ecsb/aws/client.h"
 
-/* A fake environment: a NULL-terminated name/value table the tests swap. */
-static const char *const *fake_env_table;
-static const char *fake_getenv(const char *name)
-{
-    for (const char *const *p = fake_env_table; p && *p; p += 2)
-        if (strcmp(p[0], name) == 0)
-            return p[1];
-    return NULL;
-}
-
 static char *endpoint(const struct ecsb_aws_service *svc, const char *region, const char *const *env)
 {
     static char out[1100];
     struct ecsb_buf b = ECSB_BUF_INIT;
     struct ecsb_error err;
-    fake_env_table = env;
-    enum ecsb_status st = ecsb_aws_endpoint(svc, region, fake_getenv, &b, &err);
+    check_set_env(env);
+    enum ecsb_status st = ecsb_aws_endpoint(svc, region, check_getenv, &b, &err);
     snprintf(out, sizeof out, "%s", st == ECSB_OK ? ecsb_buf_cstr(&b) : err.message);
     ecsb_buf_free(&b);
     return out;

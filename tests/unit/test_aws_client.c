@@ -63,15 +63,6 @@ static void fake_sleep(void *ctx, long ms)
 }
 static uint32_t fixed_rng(void *ctx) { (void)ctx; return 1000003; }
 
-static const char *const *env_table;
-static const char *fake_getenv(const char *name)
-{
-    for (const char *const *p = env_table; p && *p; p += 2)
-        if (strcmp(p[0], name) == 0)
-            return p[1];
-    return NULL;
-}
-
 static const char *const test_env[] = {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
                                        "AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                                        "AWS_SESSION_TOKEN", "SESSIONTOKENVALUE", "AWS_REGION", "us-east-1", NULL};
@@ -83,10 +74,10 @@ static void setup(struct ecsb_aws_client *c, struct ecsb_cred_chain *chain, stru
     f->script = s;
     f->n = n;
     f->now_ms = 5000;
-    env_table = test_env;
-    ecsb_cred_chain_init(chain, NULL, fake_getenv);
+    check_set_env(test_env);
+    ecsb_cred_chain_init(chain, NULL, check_getenv);
     struct ecsb_error err;
-    CHECK_INT_EQ(ecsb_aws_client_init(c, NULL, chain, NULL, fake_getenv, &err), ECSB_OK);
+    CHECK_INT_EQ(ecsb_aws_client_init(c, NULL, chain, NULL, check_getenv, &err), ECSB_OK);
     c->send = fake_send;
     c->send_ctx = f;
     c->clock.monotonic_ms = fake_mono;
@@ -164,8 +155,8 @@ TEST(retries_are_bounded_by_attempts_and_deadline)
     setup(&c, &chain, &f, throttled, N(throttled));
     f.repeat_last = true;
     struct ecsb_error err;
-    env_table = env5;
-    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, NULL, fake_getenv, &err), ECSB_OK);
+    check_set_env(env5);
+    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, NULL, check_getenv, &err), ECSB_OK);
     c.send = fake_send, c.send_ctx = &f, c.rng = fixed_rng;
     c.clock.monotonic_ms = fake_mono, c.clock.wall_time = fake_wall, c.clock.sleep_ms = fake_sleep, c.clock.ctx = &f;
     CHECK_INT_EQ(ecsb_aws_call(&c, &ecsb_aws_ssm, "GetParameter", "{\"Name\":\"/p\"}", NULL, &err), ECSB_ERR_AWS);
@@ -234,31 +225,33 @@ TEST(default_retries_until_the_deadline)
 
 TEST(retry_mode_and_max_attempts_from_env)
 {
-    struct ecsb_aws_retry r;
-    char knob[64];
-    struct ecsb_error err;
     static const char *const standard[] = {"AWS_RETRY_MODE", "standard", NULL};
     static const char *const legacy_4[] = {"AWS_RETRY_MODE", "legacy", "AWS_MAX_ATTEMPTS", "4", NULL};
     static const char *const adaptive[] = {"AWS_RETRY_MODE", "adaptive", NULL};
+    static const struct {
+        const char *const *env;
+        enum ecsb_aws_retry_mode mode;
+        int max_attempts;
+        const char *knob; /* the setting the attempt count came from */
+    } cases[] = {
+        {standard, ECSB_RETRY_STANDARD, 3, "AWS_RETRY_MODE=standard"},
+        {legacy_4, ECSB_RETRY_LEGACY, 4, "AWS_MAX_ATTEMPTS=4"},
+        {adaptive, ECSB_RETRY_ADAPTIVE, 3, "AWS_RETRY_MODE=adaptive"},
+    };
+    struct ecsb_aws_retry r;
+    char knob[64];
+    struct ecsb_error err;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        ecsb_aws_retry_defaults(&r);
+        check_set_env(cases[i].env);
+        CHECK_INT_EQ(ecsb_aws_retry_from_env(&r, check_getenv, knob, sizeof knob, &err), ECSB_OK);
+        CHECK_INT_EQ(r.mode, cases[i].mode);
+        CHECK_INT_EQ(r.max_attempts, cases[i].max_attempts);
+        CHECK_STR_EQ(r.attempts_knob, cases[i].knob);
+    }
     static const char *const bad[] = {"AWS_RETRY_MODE", "turbo", NULL};
-    ecsb_aws_retry_defaults(&r);
-    env_table = standard;
-    CHECK_INT_EQ(ecsb_aws_retry_from_env(&r, fake_getenv, knob, sizeof knob, &err), ECSB_OK);
-    CHECK_INT_EQ(r.mode, ECSB_RETRY_STANDARD);
-    CHECK_INT_EQ(r.max_attempts, 3);
-    CHECK_STR_EQ(r.attempts_knob, "AWS_RETRY_MODE=standard");
-    ecsb_aws_retry_defaults(&r);
-    env_table = legacy_4;
-    CHECK_INT_EQ(ecsb_aws_retry_from_env(&r, fake_getenv, knob, sizeof knob, &err), ECSB_OK);
-    CHECK_INT_EQ(r.mode, ECSB_RETRY_LEGACY);
-    CHECK_INT_EQ(r.max_attempts, 4);
-    CHECK_STR_EQ(r.attempts_knob, "AWS_MAX_ATTEMPTS=4");
-    ecsb_aws_retry_defaults(&r);
-    env_table = adaptive;
-    CHECK_INT_EQ(ecsb_aws_retry_from_env(&r, fake_getenv, knob, sizeof knob, &err), ECSB_OK);
-    CHECK_INT_EQ(r.mode, ECSB_RETRY_ADAPTIVE);
-    env_table = bad;
-    CHECK_INT_EQ(ecsb_aws_retry_from_env(&r, fake_getenv, knob, sizeof knob, &err), ECSB_ERR_INVALID);
+    check_set_env(bad);
+    CHECK_INT_EQ(ecsb_aws_retry_from_env(&r, check_getenv, knob, sizeof knob, &err), ECSB_ERR_INVALID);
     CHECK_CONTAINS(err.message, "AWS_RETRY_MODE=turbo is not valid -- use standard, legacy or adaptive");
 }
 
@@ -309,8 +302,8 @@ TEST(adaptive_mode_paces_after_a_throttle)
     struct fake f;
     struct ecsb_error err;
     setup(&c, &chain, &f, s, N(s));
-    env_table = env;
-    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, NULL, fake_getenv, &err), ECSB_OK);
+    check_set_env(env);
+    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, NULL, check_getenv, &err), ECSB_OK);
     c.send = fake_send, c.send_ctx = &f, c.rng = fixed_rng;
     c.clock.monotonic_ms = fake_mono, c.clock.wall_time = fake_wall, c.clock.sleep_ms = fake_sleep, c.clock.ctx = &f;
     CHECK_INT_EQ(ecsb_aws_call(&c, &ecsb_aws_ecs, "ListClusters", NULL, NULL, &err), ECSB_OK);
@@ -371,16 +364,16 @@ TEST(missing_region_and_credentials_are_clear)
     struct ecsb_aws_client c;
     struct ecsb_cred_chain chain;
     struct ecsb_error err;
-    env_table = NULL;
-    ecsb_cred_chain_init(&chain, NULL, fake_getenv);
-    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, NULL, fake_getenv, &err), ECSB_ERR_INVALID);
+    check_set_env(NULL);
+    ecsb_cred_chain_init(&chain, NULL, check_getenv);
+    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, NULL, check_getenv, &err), ECSB_ERR_INVALID);
     CHECK_CONTAINS(err.message, "set AWS_REGION");
-    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, "eu-west-1", fake_getenv, &err), ECSB_OK);
+    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, "eu-west-1", check_getenv, &err), ECSB_OK);
     CHECK_INT_EQ(ecsb_aws_call(&c, &ecsb_aws_ecs, "ListClusters", NULL, NULL, &err), ECSB_ERR_AUTH);
     CHECK_CONTAINS(err.message, "ECS ListClusters (eu-west-1): no AWS credentials");
     static const char *const bad[] = {"AWS_MAX_ATTEMPTS", "0", NULL};
-    env_table = bad;
-    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, "eu-west-1", fake_getenv, &err), ECSB_ERR_INVALID);
+    check_set_env(bad);
+    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, "eu-west-1", check_getenv, &err), ECSB_ERR_INVALID);
     CHECK_CONTAINS(err.message, "AWS_MAX_ATTEMPTS=0");
 }
 

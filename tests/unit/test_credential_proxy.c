@@ -20,7 +20,7 @@ static struct ecsb_cp_adapter ad(const char *name, unsigned long index, bool up,
 
 static struct ecsb_cp_host host_of(struct ecsb_cp_adapter *a, size_t n, const char *proxy)
 {
-    struct ecsb_cp_host h = {a, n, NULL, 0, (char *)proxy};
+    struct ecsb_cp_host h = {a, n, NULL, 0, (char *)proxy, false};
     return h;
 }
 
@@ -63,12 +63,14 @@ TEST(nothing_to_do_when_address_and_proxy_are_there)
 {
     struct ecsb_cp_adapter a[] = {ad("vEthernet (nat)", 9, true, ECSB_CP_ADDR_PREFERRED)};
     struct ecsb_cp_host h = host_of(a, 1, "127.0.0.1/51679");
+    h.proxy_listening = true;
     struct ecsb_cp_decision d;
     struct ecsb_error err = {0, ""};
     CHECK_INT_EQ(ecsb_cp_decide(&h, PORT, &d, &err), ECSB_OK);
     CHECK(!d.add_address);
     CHECK(!d.wait_address);
     CHECK(!d.set_proxy);
+    CHECK(!d.restart_proxy);
     CHECK_STR_EQ(d.why, "vEthernet (nat) (index 9)");
 }
 
@@ -86,6 +88,24 @@ TEST(tentative_address_is_waited_for_not_added_and_a_wrong_proxy_is_replaced)
     CHECK_INT_EQ(ecsb_cp_decide(&h, PORT, &d, &err), ECSB_OK);
     CHECK(d.add_address);
     CHECK(d.wait_address);
+}
+
+TEST(a_proxy_set_but_not_listening_is_restarted_not_rewritten)
+{
+    /* after a reboot: the registry keeps the proxy, iphlpsvc started before the address existed */
+    struct ecsb_cp_adapter a[] = {ad("vEthernet (nat)", 9, true, ECSB_CP_ADDR_ABSENT)};
+    struct ecsb_cp_host h = host_of(a, 1, "127.0.0.1/51679");
+    struct ecsb_cp_decision d;
+    struct ecsb_error err = {0, ""};
+    CHECK_INT_EQ(ecsb_cp_decide(&h, PORT, &d, &err), ECSB_OK);
+    CHECK(d.add_address);
+    CHECK(!d.set_proxy);
+    CHECK(d.restart_proxy);
+    h.proxy_target = NULL; /* missing: written, and so read again */
+    h.proxy_listening = true;
+    CHECK_INT_EQ(ecsb_cp_decide(&h, PORT, &d, &err), ECSB_OK);
+    CHECK(d.set_proxy);
+    CHECK(d.restart_proxy);
 }
 
 TEST(no_up_nat_adapter_is_not_found_with_a_hint)
@@ -242,14 +262,14 @@ TEST(nat_subnet_missing_or_bad_is_an_error_naming_the_place)
 TEST(route_is_there_only_for_the_same_prefix_through_the_same_interface)
 {
     struct ecsb_cp_route r[] = {{{0xAC181000u, 20}, 9}, {{0, 0}, 4}, {{0x0A000000u, 8}, 17}};
-    struct ecsb_cp_host h = {NULL, 0, r, 3, NULL};
+    struct ecsb_cp_host h = {NULL, 0, r, 3, NULL, false};
     struct ecsb_cp_prefix nat = {0xAC181000u, 20}, wider = {0xAC180000u, 16}, ten = {0x0A000000u, 8};
     CHECK(ecsb_cp_has_route(&h, 9, &nat));
     CHECK(!ecsb_cp_has_route(&h, 17, &nat));  /* another interface */
     CHECK(!ecsb_cp_has_route(&h, 9, &wider)); /* another length */
     CHECK(ecsb_cp_has_route(&h, 17, &ten));
     CHECK(!ecsb_cp_has_route(&h, 9, &ten)); /* the default route on 4 does not count */
-    struct ecsb_cp_host none = {NULL, 0, NULL, 0, NULL};
+    struct ecsb_cp_host none = {NULL, 0, NULL, 0, NULL, false};
     CHECK(!ecsb_cp_has_route(&none, 9, &nat));
 }
 
@@ -273,6 +293,8 @@ TEST(the_route_and_firewall_seams_answer_on_this_platform)
     char route_msg[sizeof err.message];
     memcpy(route_msg, err.message, sizeof route_msg);
     enum ecsb_status rule = ecsb_cp_firewall_lookup(&err);
+    /* No test host holds 169.254.170.2 (the bind fails): not listening, and no crash. */
+    CHECK(!ecsb_cp_proxy_listening());
 #ifdef _WIN32
     /* Wine: CreateIpForwardEntry2 is a stub that aborts the process, so the seam answers
      * "unsupported" without calling it; Wine's INetFwRules::Item answers E_NOTIMPL. On
@@ -325,6 +347,7 @@ int main(void)
     RUN(among_several_up_prefers_the_one_holding_the_address_else_the_newest);
     RUN(nothing_to_do_when_address_and_proxy_are_there);
     RUN(tentative_address_is_waited_for_not_added_and_a_wrong_proxy_is_replaced);
+    RUN(a_proxy_set_but_not_listening_is_restarted_not_rewritten);
     RUN(no_up_nat_adapter_is_not_found_with_a_hint);
     RUN(proxy_value_is_the_portproxy_registry_form);
     RUN(ports_reservation_kept_added_or_skipped_from_the_lookup);

@@ -193,8 +193,39 @@ TEST(registry_auth_header_is_base64url_json)
     free(h);
 }
 
+TEST(one_call_waits_the_docker_timeout_but_at_most_a_minute)
+{
+    CHECK_INT_EQ(ecsb_docker_call_timeout_ms(300LL * 1000000000), 60000); /* the default 5m */
+    CHECK_INT_EQ(ecsb_docker_call_timeout_ms(2LL * 1000000000), 2000);
+    CHECK_INT_EQ(ecsb_docker_call_timeout_ms(60LL * 1000000000), 60000);
+    CHECK_INT_EQ(ecsb_docker_call_timeout_ms(1500000), 1);
+}
+
+TEST(absurd_byte_counts_are_clamped_not_undefined)
+{
+    /* found by fuzz_pull_stream: 7.4e47 bytes cast to int64_t; and sums over many layers */
+    struct ecsb_buf text = ECSB_BUF_INIT;
+    ecsb_buf_puts(&text, "{\"status\":\"Downloading\",\"progressDetail\":{\"current\":7.44444e47,\"total\":1e300},"
+                         "\"id\":\"a\"}\r\n"
+                         "{\"status\":\"Extracting\",\"progressDetail\":{\"current\":-5,\"total\":-1},\"id\":\"b\"}\r\n");
+    for (int i = 0; i < 2000; i++)
+        ecsb_buf_printf(&text, "{\"status\":\"Downloading\",\"progressDetail\":{\"current\":9e15,\"total\":9e18},"
+                               "\"id\":\"l%d\"}\r\n", i);
+    ecsb_buf_puts(&text, "{\"status\":\"Status: Downloaded newer image for x:1\"}\r\n");
+    struct seen seen = {0};
+    struct ecsb_error err = {0};
+    CHECK_INT_EQ(feed_split(text.data, text.len, text.len, &seen, &err, NULL), ECSB_OK);
+    CHECK_INT_EQ(seen.last.layers, 2002);
+    CHECK(seen.last.downloaded == INT64_MAX); /* saturated, not wrapped */
+    CHECK(seen.last.download_total == INT64_MAX);
+    CHECK_INT_EQ(seen.last.extracted, 0); /* a negative count is none */
+    ecsb_buf_free(&text);
+}
+
 int main(void)
 {
+    RUN(absurd_byte_counts_are_clamped_not_undefined);
+    RUN(one_call_waits_the_docker_timeout_but_at_most_a_minute);
     RUN(stream_parsed_the_same_at_any_split);
     RUN(error_detail_fails_the_pull_under_http_200);
     RUN(unknown_image_is_permanent);

@@ -27,14 +27,8 @@ static enum ecsb_status fake_send(void *ctx, const struct ecsb_http_request *req
     return ECSB_OK;
 }
 
-static const char *fake_getenv(const char *name)
-{
-    static const char *const env[] = {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY",
-                                      "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", NULL};
-    for (const char *const *p = env; *p; p += 2)
-        if (strcmp(p[0], name) == 0) return p[1];
-    return NULL;
-}
+static const char *const test_env[] = {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY",
+                                       "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", NULL};
 
 TEST(ecr_registry_hosts)
 {
@@ -60,10 +54,11 @@ TEST(ecr_token_request_and_decoding)
     struct fake f = {.answer = "{\"authorizationData\":[{\"authorizationToken\":\"QVdTOnMzY3JldEVDUnB3\","
                                "\"proxyEndpoint\":\"https://123456789012.dkr.ecr.eu-west-1.amazonaws.com\"}]}"};
     struct ecsb_cred_chain chain;
-    ecsb_cred_chain_init(&chain, NULL, fake_getenv);
+    check_set_env(test_env);
+    ecsb_cred_chain_init(&chain, NULL, check_getenv);
     struct ecsb_aws_client c;
     struct ecsb_error err;
-    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, "eu-west-1", fake_getenv, &err), ECSB_OK);
+    CHECK_INT_EQ(ecsb_aws_client_init(&c, NULL, &chain, "eu-west-1", check_getenv, &err), ECSB_OK);
     c.send = fake_send, c.send_ctx = &f;
     struct ecsb_masker m;
     ecsb_masker_init(&m);

@@ -63,15 +63,6 @@ static void fake_sleep(void *ctx, long ms)
     f->slept_ms += ms;
 }
 
-static const char *const *env_table;
-static const char *fake_getenv(const char *name)
-{
-    for (const char *const *p = env_table; p && *p; p += 2)
-        if (strcmp(p[0], name) == 0)
-            return p[1];
-    return NULL;
-}
-
 static void setup(struct ecsb_imds *m, struct fake *f, const struct answer *script, size_t n,
                   const struct ecsb_imds_config *cfg)
 {
@@ -81,8 +72,8 @@ static void setup(struct ecsb_imds *m, struct fake *f, const struct answer *scri
     f->now_ms = 1000000;
     f->wall = 1700000000;
     struct ecsb_error err;
-    env_table = NULL;
-    CHECK_INT_EQ(ecsb_imds_init(m, NULL, cfg, fake_getenv, &err), ECSB_OK);
+    check_set_env(NULL);
+    CHECK_INT_EQ(ecsb_imds_init(m, NULL, cfg, check_getenv, &err), ECSB_OK);
     m->send = fake_send;
     m->send_ctx = f;
     m->clock.monotonic_ms = fake_mono;
@@ -257,23 +248,23 @@ TEST(endpoint_from_environment_and_mode)
     struct ecsb_imds m;
     struct ecsb_error err;
     static const char *const v6[] = {"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6", NULL};
-    env_table = v6;
-    CHECK_INT_EQ(ecsb_imds_init(&m, NULL, NULL, fake_getenv, &err), ECSB_OK);
+    check_set_env(v6);
+    CHECK_INT_EQ(ecsb_imds_init(&m, NULL, NULL, check_getenv, &err), ECSB_OK);
     CHECK_STR_EQ(m.endpoint, "http://[fd00:ec2::254]");
     static const char *const ep[] = {"AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:8111/",
                                      "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6", NULL};
-    env_table = ep;
-    CHECK_INT_EQ(ecsb_imds_init(&m, NULL, NULL, fake_getenv, &err), ECSB_OK);
+    check_set_env(ep);
+    CHECK_INT_EQ(ecsb_imds_init(&m, NULL, NULL, check_getenv, &err), ECSB_OK);
     CHECK_STR_EQ(m.endpoint, "http://127.0.0.1:8111");
     static const char *const bad[] = {"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv5", NULL};
-    env_table = bad;
-    CHECK_INT_EQ(ecsb_imds_init(&m, NULL, NULL, fake_getenv, &err), ECSB_ERR_INVALID);
+    check_set_env(bad);
+    CHECK_INT_EQ(ecsb_imds_init(&m, NULL, NULL, check_getenv, &err), ECSB_ERR_INVALID);
     CHECK_CONTAINS(err.message, "use IPv4 or IPv6");
-    env_table = NULL;
+    check_set_env(NULL);
     struct ecsb_imds_config cfg;
     ecsb_imds_config_defaults(&cfg);
     cfg.token_ttl_s = 21601;
-    CHECK_INT_EQ(ecsb_imds_init(&m, NULL, &cfg, fake_getenv, &err), ECSB_ERR_INVALID);
+    CHECK_INT_EQ(ecsb_imds_init(&m, NULL, &cfg, check_getenv, &err), ECSB_ERR_INVALID);
 }
 
 TEST(credentials_from_environment)
@@ -282,19 +273,19 @@ TEST(credentials_from_environment)
     struct ecsb_error err;
     static const char *const full[] = {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "s3cr3t",
                                        "AWS_SESSION_TOKEN", "tok", NULL};
-    env_table = full;
-    CHECK_INT_EQ(ecsb_credentials_from_env(fake_getenv, &c, &err), ECSB_OK);
+    check_set_env(full);
+    CHECK_INT_EQ(ecsb_credentials_from_env(check_getenv, &c, &err), ECSB_OK);
     CHECK_STR_EQ(c.access_key_id, "AKIDEXAMPLE");
     CHECK_STR_EQ(c.secret_access_key, "s3cr3t");
     CHECK_STR_EQ(c.session_token, "tok");
     CHECK_STR_EQ(c.source, "environment");
     ecsb_credentials_free(&c);
     static const char *const half[] = {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "", NULL};
-    env_table = half;
-    CHECK_INT_EQ(ecsb_credentials_from_env(fake_getenv, &c, &err), ECSB_ERR_INVALID);
+    check_set_env(half);
+    CHECK_INT_EQ(ecsb_credentials_from_env(check_getenv, &c, &err), ECSB_ERR_INVALID);
     CHECK_CONTAINS(err.message, "AWS_SECRET_ACCESS_KEY is not");
-    env_table = NULL;
-    CHECK_INT_EQ(ecsb_credentials_from_env(fake_getenv, &c, &err), ECSB_ERR_NOT_FOUND);
+    check_set_env(NULL);
+    CHECK_INT_EQ(ecsb_credentials_from_env(check_getenv, &c, &err), ECSB_ERR_NOT_FOUND);
 }
 
 TEST(iso8601_times)
@@ -323,17 +314,17 @@ TEST(chain_prefers_environment_then_instance_role)
     struct fake f;
     setup(&m, &f, s, N(s), NULL);
     struct ecsb_cred_chain chain;
-    ecsb_cred_chain_init(&chain, &m, fake_getenv);
+    ecsb_cred_chain_init(&chain, &m, check_getenv);
     chain.clock = m.clock;
     static const char *const env[] = {"AWS_ACCESS_KEY_ID", "AKENV", "AWS_SECRET_ACCESS_KEY", "se", NULL};
-    env_table = env;
+    check_set_env(env);
     const struct ecsb_credentials *c = NULL;
     struct ecsb_error err;
     CHECK_INT_EQ(ecsb_cred_chain_get(&chain, &c, &err), ECSB_OK);
     CHECK_STR_EQ(c->access_key_id, "AKENV");
     CHECK_INT_EQ(f.next, 0);
     ecsb_cred_chain_invalidate(&chain);
-    env_table = NULL;
+    check_set_env(NULL);
     f.wall = 1700000000; /* 2023-11-14T22:13:20Z: the role document expires in one hour */
     CHECK_INT_EQ(ecsb_cred_chain_get(&chain, &c, &err), ECSB_OK);
     CHECK_STR_EQ(c->access_key_id, "ASIAROLE");
@@ -362,9 +353,9 @@ TEST(chain_prefers_shared_files_over_instance_role)
     const char *text = "[default]\naws_access_key_id = AKFILE\naws_secret_access_key = sf\n";
     CHECK_INT_EQ(ecsb_fs_write_atomic(path, text, strlen(text), &err), ECSB_OK);
     static const char *const env[] = {"AWS_SHARED_CREDENTIALS_FILE", "build/test_imds_credentials", NULL};
-    env_table = env;
+    check_set_env(env);
     struct ecsb_cred_chain chain;
-    ecsb_cred_chain_init(&chain, &m, fake_getenv);
+    ecsb_cred_chain_init(&chain, &m, check_getenv);
     chain.clock = m.clock;
     const struct ecsb_credentials *c = NULL;
     CHECK_INT_EQ(ecsb_cred_chain_get(&chain, &c, &err), ECSB_OK);
@@ -375,7 +366,7 @@ TEST(chain_prefers_shared_files_over_instance_role)
     f.wall = 1700000000;
     CHECK_INT_EQ(ecsb_cred_chain_get(&chain, &c, &err), ECSB_OK);
     CHECK_STR_EQ(c->access_key_id, "ASIAROLE"); /* no file: the role */
-    env_table = NULL;
+    check_set_env(NULL);
     ecsb_cred_chain_free(&chain);
     ecsb_imds_free(&m);
 }

@@ -15,7 +15,8 @@ static time_t fixed_clock(time_t *t)
     return v;
 }
 
-static char *log_to_file(void (*body)(struct ecsb_log *))
+/* Runs body(log, arg) with a log writing to a file, and returns what the file holds. */
+static char *log_to_file(void (*body)(struct ecsb_log *, const void *), const void *arg)
 {
     const char *path = "build/test_log.out";
     remove(path);
@@ -24,7 +25,7 @@ static char *log_to_file(void (*body)(struct ecsb_log *))
     log.now = fixed_clock;
     if (ecsb_log_open_file(&log, path) != 0)
         return NULL;
-    body(&log);
+    body(&log, arg);
     ecsb_log_close(&log);
     char *data = NULL;
     struct ecsb_error err;
@@ -33,8 +34,9 @@ static char *log_to_file(void (*body)(struct ecsb_log *))
     return data;
 }
 
-static void write_info(struct ecsb_log *log)
+static void write_info(struct ecsb_log *log, const void *unused)
 {
+    (void)unused;
     ecsb_log(log, ECSB_LOG_INFO, "Cluster %s", "prod");
     ecsb_log(log, ECSB_LOG_DEBUG, "hidden");
     ecsb_log(log, ECSB_LOG_ERROR, "failed");
@@ -49,8 +51,9 @@ static int record_event(const char *source, enum ecsb_log_level level, unsigned 
     return 0;
 }
 
-static void write_result(struct ecsb_log *log)
+static void write_result(struct ecsb_log *log, const void *unused)
 {
+    (void)unused;
     log->event = record_event;
     ecsb_log_result(log, false, "failed with exit code %d", 4);
     ecsb_log_result(log, true, "done");
@@ -58,45 +61,41 @@ static void write_result(struct ecsb_log *log)
 
 TEST(lines_use_ecstools_format_and_level_filter)
 {
-    char *out = log_to_file(write_info);
+    char *out = log_to_file(write_info, NULL);
     CHECK_STR_EQ(out, "2024-01-31T12:00:00Z - [INFO]:Cluster prod\n"
                       "2024-01-31T12:00:00Z - [ERROR]:failed\n");
     free(out);
 }
 
-static void write_secret(struct ecsb_log *log)
+/* One warning line logged with one secret registered. */
+struct masked_line {
+    const char *secret, *line;
+};
+static void write_masked(struct ecsb_log *log, const void *arg)
 {
+    const struct masked_line *ml = arg;
     struct ecsb_masker m;
     ecsb_masker_init(&m);
     log->masker = &m;
-    ecsb_masker_add(&m, "wJalrXUtnFEMI/K7MDENG");
-    ecsb_log(log, ECSB_LOG_WARN, "key=wJalrXUtnFEMI/K7MDENG twice wJalrXUtnFEMI/K7MDENG");
+    ecsb_masker_add(&m, ml->secret);
+    ecsb_log(log, ECSB_LOG_WARN, "%s", ml->line);
     log->masker = NULL;
     ecsb_masker_free(&m);
 }
 
 TEST(registered_secrets_are_masked)
 {
-    char *out = log_to_file(write_secret);
+    struct masked_line ml = {"wJalrXUtnFEMI/K7MDENG", "key=wJalrXUtnFEMI/K7MDENG twice wJalrXUtnFEMI/K7MDENG"};
+    char *out = log_to_file(write_masked, &ml);
     CHECK(out && !strstr(out, "wJalrXUtnFEMI"));
     CHECK_CONTAINS(out, "[WARN]:key=<redacted> twice <redacted>");
     free(out);
 }
 
-static void write_star_secret(struct ecsb_log *log)
-{
-    struct ecsb_masker m;
-    ecsb_masker_init(&m);
-    log->masker = &m;
-    ecsb_masker_add(&m, "****");
-    ecsb_log(log, ECSB_LOG_WARN, "a **** b");
-    log->masker = NULL;
-    ecsb_masker_free(&m);
-}
-
 TEST(a_secret_made_of_stars_does_not_hang)
 {
-    char *out = log_to_file(write_star_secret);
+    struct masked_line ml = {"****", "a **** b"};
+    char *out = log_to_file(write_masked, &ml);
     CHECK_CONTAINS(out, "[WARN]:a <redacted> b");
     free(out);
 }
@@ -128,7 +127,7 @@ TEST(errors_and_the_result_become_events_masked)
 TEST(result_lines_use_the_log_format)
 {
     events[0] = '\0';
-    char *out = log_to_file(write_result);
+    char *out = log_to_file(write_result, NULL);
     CHECK_STR_EQ(out, "2024-01-31T12:00:00Z - [ERROR]:failed with exit code 4\n"
                       "2024-01-31T12:00:00Z - [INFO]:done\n");
     free(out);

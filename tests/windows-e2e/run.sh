@@ -142,7 +142,7 @@ attr() { jq -r --arg n "$2" '.containerInstances[0].attributes[]? | select(.name
 # scenario NAME BUILD ITYPE CLUSTER FAMILY [agent-dies|task-iam-role]
 scenario() {
   local name=$1 build=$2 itype=$3 cluster=$4 family=$5 ci=$LS_TMP/ci-$1.json
-  PORT=$(ls_free_port)
+  PORT=$(free_port)
   printf '<powershell>\r\n[Environment]::SetEnvironmentVariable("ECS_IMAGE_PULL_BEHAVIOR", "prefer-cached", "Machine")\r\nImport-Module ECSTools\r\nInitialize-ECSAgent -Cluster "%s" -LoggingDrivers '"'"'["json-file","awslogs"]'"'"'\r\n</powershell>\r\n' \
     "$cluster" >"$UD"
   ls_imds_userdata "$UD"

@@ -51,6 +51,7 @@ struct ecsb_cp_host {
     struct ecsb_cp_route *routes; /* the IPv4 routing table */
     size_t n_routes;
     char *proxy_target; /* the v4tov4 entry for 169.254.170.2:80 ("127.0.0.1/51679"), NULL when none */
+    bool proxy_listening; /* something listens on 169.254.170.2:80 (iphlpsvc serving the proxy) */
 };
 void ecsb_cp_host_free(struct ecsb_cp_host *h);
 
@@ -60,6 +61,8 @@ struct ecsb_cp_decision {
     bool add_address;   /* 169.254.170.2/32 is not on the chosen adapter */
     bool wait_address;  /* it is (or will be) there but not yet Preferred: wait before the proxy */
     bool set_proxy;     /* the port proxy is missing or points elsewhere */
+    bool restart_proxy; /* iphlpsvc must (re)read it: just set, or set but not listening, as after a
+                           reboot where iphlpsvc started before the address existed (agent #2135) */
     char why[160];      /* the choice, for the log: "vEthernet (nat) 2 (index 17; 1 other ignored: down)" */
 };
 
@@ -69,6 +72,9 @@ struct ecsb_cp_decision {
  * yet (the caller retries, bounded). */
 enum ecsb_status ecsb_cp_decide(const struct ecsb_cp_host *host, unsigned target_port, struct ecsb_cp_decision *d,
                                 struct ecsb_error *err);
+/* Is 169.254.170.2:80 taken by a listener? A bind test (ecsb_preflight_tcp_port): no
+ * connection is made, so nothing reaches the agent. False when the address is not there. */
+bool ecsb_cp_proxy_listening(void);
 /* "127.0.0.1/51679": the PortProxy registry form of the target. */
 void ecsb_cp_proxy_value(unsigned target_port, char *out, size_t size);
 

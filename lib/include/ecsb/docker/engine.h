@@ -50,6 +50,11 @@ struct ecsb_docker {
     long timeout_ms;                 /* ordinary calls (timeouts.docker) */
 };
 
+/* The timeout of one ordinary call for a [timeouts] docker setting: the setting, at most a
+ * minute. The setting bounds whole waits (a pull, the engine's start at boot); a single
+ * request that takes a minute is not coming back. */
+long ecsb_docker_call_timeout_ms(long long docker_ns);
+
 /* host: a DOCKER_HOST value, or NULL for getenv("DOCKER_HOST") else the platform default. */
 enum ecsb_status ecsb_docker_open(struct ecsb_docker *d, const char *host, long timeout_ms, struct ecsb_error *err);
 void ecsb_docker_close(struct ecsb_docker *d);
