@@ -472,6 +472,24 @@ static bool scm_reports_failure_actions(struct ecsb_service_mgr *m, const char *
 }
 #endif
 
+/* A service for these tests: the AmazonECS spec's recovery settings, the dummy binary,
+ * no arguments or dependencies, started on demand only (never by a prefix boot if a run
+ * crashes). */
+static void test_spec(struct ecsb_service_spec *spec, const char *name, const char *display_name)
+{
+    ecsb_service_spec_amazonecs(spec, NULL);
+    ecsb_service_spec_release(spec);
+    spec->name = name;
+    spec->display_name = display_name;
+    spec->description = "created by test_host_service; safe to delete";
+    spec->binary = dummy_path;
+    spec->args = NULL;
+    spec->nargs = 0;
+    spec->dependencies = NULL;
+    spec->ndeps = 0;
+    spec->start_type = ECSB_START_DEMAND;
+}
+
 TEST(service_lifecycle_is_idempotent)
 {
     struct ecsb_service_mgr *m = open_mgr();
@@ -486,17 +504,10 @@ TEST(service_lifecycle_is_idempotent)
     const char *args_b[] = {"--tag", "b", "--print-env", "ECSB_TEST_GREETING"};
     const char *deps[] = {"EventLog"};
     struct ecsb_service_spec spec;
-    ecsb_service_spec_amazonecs(&spec, NULL);
-    ecsb_service_spec_release(&spec);
-    spec.name = LIFE_SERVICE;
-    spec.display_name = "ecsb lifecycle test";
-    spec.description = "created by test_host_service; safe to delete";
-    spec.binary = dummy_path;
+    test_spec(&spec, LIFE_SERVICE, "ecsb lifecycle test");
     spec.args = args_a;
     spec.nargs = 4;
     spec.dependencies = deps;
-    spec.ndeps = 0;
-    spec.start_type = ECSB_START_DEMAND; /* never started by a prefix boot if a run crashes */
 #ifndef _WIN32
     char envf[4200];
     snprintf(envf, sizeof envf, "%s/life.env", state_dir);
@@ -608,17 +619,9 @@ TEST(service_created_with_a_dependency_is_unchanged_next_time)
     ecsb_service_uninstall(m, DEP_SERVICE, SVC_TIMEOUT_MS, &changed, NULL);
     const char *deps[] = {"EventLog"};
     struct ecsb_service_spec spec;
-    ecsb_service_spec_amazonecs(&spec, NULL);
-    ecsb_service_spec_release(&spec);
-    spec.name = DEP_SERVICE;
-    spec.display_name = "ecsb dependency test";
-    spec.description = "created by test_host_service; safe to delete";
-    spec.binary = dummy_path;
-    spec.args = NULL;
-    spec.nargs = 0;
+    test_spec(&spec, DEP_SERVICE, "ecsb dependency test");
     spec.dependencies = deps;
     spec.ndeps = 1;
-    spec.start_type = ECSB_START_DEMAND;
     CHECK_INT_EQ(ecsb_service_ensure(m, &spec, &changed, &err), ECSB_OK);
     CHECK(changed);
     CHECK_INT_EQ(ecsb_service_ensure(m, &spec, &changed, &err), ECSB_OK);

@@ -71,6 +71,16 @@ static char *read_example(const char *name, size_t *len)
     return data;
 }
 
+/* userdata/examples/NAME read and parsed (both checked); NULL when it cannot be read. */
+static char *parse_example(const char *name, size_t *len, struct ecsb_settings *s, struct ecsb_error *err)
+{
+    char *doc = read_example(name, len);
+    CHECK(doc != NULL);
+    if (doc)
+        CHECK_INT_EQ(parse_n(doc, *len, s, err), ECSB_OK);
+    return doc;
+}
+
 static const char *const ini_doc = "[cluster]\nname = from-ini\n[agent]\ntask_eni = true\n";
 static const char *const ps_doc = "Import-Module ECSTools\nInitialize-ECSAgent -Cluster from-ps -EnableTaskENI\n";
 
@@ -179,11 +189,9 @@ TEST(ec2launch_ini_block_wins_key_by_key)
     struct ecsb_settings s;
     struct ecsb_error err;
     size_t len;
-    char *doc = read_example("ec2launch.txt", &len);
-    CHECK(doc != NULL);
+    char *doc = parse_example("ec2launch.txt", &len, &s, &err);
     if (!doc)
         return;
-    CHECK_INT_EQ(parse_n(doc, len, &s, &err), ECSB_OK);
     CHECK_STR_EQ(s.format, "ec2launch+ini");
     const struct ecsb_setting *c = ecsb_settings_find(&s, "cluster", "name");
     CHECK(c && !strcmp(c->value, "windows-prod") && c->line == 8 && c->column == 8);
@@ -220,11 +228,9 @@ TEST(mime_parts)
     struct ecsb_settings s;
     struct ecsb_error err;
     size_t len;
-    char *doc = read_example("mime.txt", &len);
-    CHECK(doc != NULL);
+    char *doc = parse_example("mime.txt", &len, &s, &err);
     if (!doc)
         return;
-    CHECK_INT_EQ(parse_n(doc, len, &s, &err), ECSB_OK);
     CHECK_STR_EQ(s.format, "mime");
     const struct ecsb_setting *c = ecsb_settings_find(&s, "cluster", "name");
     CHECK(c && !strcmp(c->value, "windows-prod") && c->line == 8);
@@ -349,11 +355,9 @@ TEST(example_files_parse_to_expected_settings)
     struct ecsb_settings s;
     struct ecsb_error err;
     size_t len;
-    char *doc = read_example("legacy-full.ps1", &len);
-    CHECK(doc != NULL);
+    char *doc = parse_example("legacy-full.ps1", &len, &s, &err);
     if (!doc)
         return;
-    CHECK_INT_EQ(parse_n(doc, len, &s, &err), ECSB_OK);
     CHECK_STR_EQ(val(&s, "cluster", "name"), "windows-prod");
     CHECK_STR_EQ(val(&s, "cluster", "region"), "us-east-1");
     CHECK_STR_EQ(val(&s, "agent", "task_iam_role"), "true");
@@ -399,11 +403,9 @@ TEST(to_ini_round_trips)
     struct ecsb_settings s, again;
     struct ecsb_error err;
     size_t len;
-    char *doc = read_example("legacy-full.ps1", &len);
-    CHECK(doc != NULL);
+    char *doc = parse_example("legacy-full.ps1", &len, &s, &err);
     if (!doc)
         return;
-    CHECK_INT_EQ(parse_n(doc, len, &s, &err), ECSB_OK);
     struct ecsb_buf ini = ECSB_BUF_INIT;
     ecsb_settings_to_ini(&s, &ini);
     CHECK_CONTAINS(ini.data, "[cluster]\n; line 10\nname = windows-prod\n");
@@ -521,11 +523,9 @@ TEST(ec2launch_v2_yaml_tasks_by_type)
     struct ecsb_settings s;
     struct ecsb_error err;
     size_t len;
-    char *doc = read_example("ec2launch-v2.yaml", &len);
-    CHECK(doc != NULL);
+    char *doc = parse_example("ec2launch-v2.yaml", &len, &s, &err);
     if (!doc)
         return;
-    CHECK_INT_EQ(parse_n(doc, len, &s, &err), ECSB_OK);
     CHECK_STR_EQ(s.format, "ec2launch-v2");
     const struct ecsb_setting *c = ecsb_settings_find(&s, "cluster", "name");
     CHECK_STR_EQ(c ? c->value : NULL, "windows-prod");
