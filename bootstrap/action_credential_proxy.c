@@ -105,7 +105,7 @@ static bool reserve_ports(struct run_ctx *ctx, struct ecsb_buf *detail)
 static bool allow_inbound(struct run_ctx *ctx, struct ecsb_buf *detail)
 {
     struct ecsb_error err = {0};
-    enum ecsb_cp_step step = ecsb_cp_step_from_lookup(ecsb_cp_firewall_lookup(&err));
+    enum ecsb_cp_step step = ecsb_cp_step_from_lookup(ecsb_cp_firewall_lookup(ECSB_AGENT_CREDENTIALS_PORT, &err));
     bool added = step == ECSB_CP_ADD && ecsb_cp_firewall_add(ECSB_AGENT_CREDENTIALS_PORT, &err) == ECSB_OK;
     if (step == ECSB_CP_SKIP || (step == ECSB_CP_ADD && !added)) {
         char msg[sizeof err.message + 320];

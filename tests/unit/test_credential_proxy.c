@@ -292,7 +292,7 @@ TEST(the_route_and_firewall_seams_answer_on_this_platform)
     enum ecsb_status route = ecsb_cp_host_add_route(1, &p, &err);
     char route_msg[sizeof err.message];
     memcpy(route_msg, err.message, sizeof route_msg);
-    enum ecsb_status rule = ecsb_cp_firewall_lookup(&err);
+    enum ecsb_status rule = ecsb_cp_firewall_lookup(PORT, &err);
     /* No test host holds 169.254.170.2 (the bind fails): not listening, and no crash. */
     CHECK(!ecsb_cp_proxy_listening());
 #ifdef _WIN32

@@ -44,13 +44,13 @@ enum ecsb_status ecsb_cp_host_add_route(unsigned long ifindex, const struct ecsb
     return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED, "route to the Docker nat subnet: POSIX build");
 }
 
-enum ecsb_status ecsb_cp_firewall_lookup(struct ecsb_error *err)
+enum ecsb_status ecsb_cp_firewall_lookup(unsigned port, struct ecsb_error *err)
 {
+    (void)port;
     return ecsb_error_set(err, ECSB_ERR_UNSUPPORTED, "Windows Firewall rule: POSIX build");
 }
 
 enum ecsb_status ecsb_cp_firewall_add(unsigned port, struct ecsb_error *err)
 {
-    (void)port;
-    return ecsb_cp_firewall_lookup(err);
+    return ecsb_cp_firewall_lookup(port, err);
 }

@@ -1,6 +1,6 @@
 /* Windows half of the firewall rule in credential_proxy.h: the firewall's COM API
  * (INetFwPolicy2, what New-NetFirewallRule and `netsh advfirewall` drive), chosen over
- * running netsh and reading its localized output. The rule is found by its name; after
+ * running netsh and reading its localized output. The rule is found by its names; after
  * adding it, it is looked up again, so an API that answers S_OK without doing anything
  * (Wine's INetFwRules::Add) cannot pass for success. */
 #define COBJMACROS
@@ -70,9 +70,9 @@ static BSTR bstr(const char *utf8)
     return b;
 }
 
-static enum ecsb_status find_rule(struct firewall *f, struct ecsb_error *err)
+static enum ecsb_status find_rule(struct firewall *f, const char *utf8_name, struct ecsb_error *err)
 {
-    BSTR name = bstr(ECSB_CP_FIREWALL_RULE);
+    BSTR name = bstr(utf8_name);
     INetFwRule *rule = NULL;
     HRESULT hr = INetFwRules_Item(f->rules, name, &rule);
     SysFreeString(name);
@@ -81,16 +81,18 @@ static enum ecsb_status find_rule(struct firewall *f, struct ecsb_error *err)
         return ECSB_OK;
     }
     if (hr == HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND))
-        return ecsb_error_set(err, ECSB_ERR_NOT_FOUND, "no firewall rule named '%s'", ECSB_CP_FIREWALL_RULE);
+        return ecsb_error_set(err, ECSB_ERR_NOT_FOUND, "no firewall rule named '%s'", utf8_name);
     return com_error("INetFwRules::Item", hr, err);
 }
 
-enum ecsb_status ecsb_cp_firewall_lookup(struct ecsb_error *err)
+enum ecsb_status ecsb_cp_firewall_lookup(unsigned port, struct ecsb_error *err)
 {
+    char reference[48];
+    snprintf(reference, sizeof reference, ECSB_CP_FIREWALL_RULE_REFERENCE, port);
     struct firewall f;
     enum ecsb_status st = firewall_open(&f, err);
-    if (st == ECSB_OK)
-        st = find_rule(&f, err);
+    if (st == ECSB_OK && (st = find_rule(&f, ECSB_CP_FIREWALL_RULE, err)) == ECSB_ERR_NOT_FOUND)
+        st = find_rule(&f, reference, err);
     firewall_close(&f);
     return st;
 }
@@ -144,7 +146,7 @@ enum ecsb_status ecsb_cp_firewall_add(unsigned port, struct ecsb_error *err)
         INetFwRule_Release(rule);
     if (FAILED(hr))
         st = com_error("adding the firewall rule (INetFwRules::Add)", hr, err);
-    else if ((st = find_rule(&f, err)) == ECSB_ERR_NOT_FOUND)
+    else if ((st = find_rule(&f, ECSB_CP_FIREWALL_RULE, err)) == ECSB_ERR_NOT_FOUND)
         st = ecsb_error_set(err, ECSB_ERR_PLATFORM, "the firewall rule '%s' was added but is not there afterwards",
                             ECSB_CP_FIREWALL_RULE);
     firewall_close(&f);

@@ -113,8 +113,10 @@ enum ecsb_cp_step ecsb_cp_step_from_lookup(enum ecsb_status lookup);
 void ecsb_cp_ports_warning(const struct ecsb_error *why, char *out, size_t size);
 
 /* The inbound firewall rule for the credentials port (hostsetup.ps1's New-NetFirewallRule),
- * found and added by this name. */
+ * added by this name. A rule named as the reference script names it ("Allow Inbound Port
+ * 51679") counts too: a host set up by that script does not get a second rule. */
 #define ECSB_CP_FIREWALL_RULE "Amazon ECS task IAM role credentials"
+#define ECSB_CP_FIREWALL_RULE_REFERENCE "Allow Inbound Port %u"
 /* The warning when the rule could not be checked or added. A missing rule does not fail
  * the boot: with the firewall off or managed by policy it is not needed or not ours. */
 void ecsb_cp_firewall_warning(const struct ecsb_error *why, unsigned port, char *out, size_t size);
@@ -133,9 +135,9 @@ enum ecsb_status ecsb_cp_host_add_address(unsigned long ifindex, struct ecsb_err
 /* Adds the on-link route to dest through the interface (CreateIpForwardEntry2). */
 enum ecsb_status ecsb_cp_host_add_route(unsigned long ifindex, const struct ecsb_cp_prefix *dest,
                                         struct ecsb_error *err);
-/* Is the inbound allow rule ECSB_CP_FIREWALL_RULE there? ECSB_OK yes, ECSB_ERR_NOT_FOUND no,
- * ECSB_ERR_UNSUPPORTED where the host cannot tell (POSIX; Wine's stub). */
-enum ecsb_status ecsb_cp_firewall_lookup(struct ecsb_error *err);
+/* Is a rule by either name there (the reference name for this port)? ECSB_OK yes,
+ * ECSB_ERR_NOT_FOUND no, ECSB_ERR_UNSUPPORTED where the host cannot tell (POSIX; Wine's stub). */
+enum ecsb_status ecsb_cp_firewall_lookup(unsigned port, struct ecsb_error *err);
 /* Adds it: inbound, TCP, local port `port`, allow, all profiles, enabled. */
 enum ecsb_status ecsb_cp_firewall_add(unsigned port, struct ecsb_error *err);
 /* Writes the v4tov4 port proxy 169.254.170.2:80 -> 127.0.0.1:target_port and asks
