@@ -103,9 +103,7 @@ ds_make_image() {
 ds_cleanup() {
   local pid
   for pid in "${DS_PIDS[@]}"; do stop_pid "$pid" 10; done
-  # shellcheck source=scripts/procs.sh
-. "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
-DS_PIDS=()
+  DS_PIDS=()
   if [ -n "${DS_TMP:-}" ] && [ -d "$DS_TMP" ]; then
     # vfs layers can be read-only; dockerd left mounts under exec-root only while running.
     rm -rf "$DS_TMP" 2>/dev/null || true

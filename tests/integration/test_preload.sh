@@ -164,6 +164,27 @@ else
   expect "warm: every layer file read once" "0 $want_files $want_files $want_bytes $want_bytes true" \
     "$rc $(jqv '[.files, .files_read, .bytes_total, .bytes_read, .complete] | map(tostring) | join(" ")')"
   expect "warm found the images' folders" "2 2" "$(jqv '"\(.images) \(.folders)"')"
+  # a two-layer image: the second layer's folder is filed under its chain ID, not its diff ID;
+  # the expected folders come from the layer database's own diff files
+  mkdir -p "$T/ml" && head -c 100000 /dev/urandom >"$T/ml/a.bin" && head -c 50000 /dev/urandom >"$T/ml/b.bin"
+  printf 'FROM scratch\nCOPY a.bin /one/\nCOPY b.bin /two/\n' >"$T/ml/Dockerfile"
+  if DOCKER_BUILDKIT=0 ds_docker build -q -t ecsb-test/two-layers:1 "$T/ml" >/dev/null 2>"$T/ml.err"; then
+    want_files=0 want_bytes=0 layers=0
+    for diff in $(ds_docker image inspect -f '{{range .RootFS.Layers}}{{.}} {{end}}' ecsb-test/two-layers:1); do
+      db=$(grep -lx "$diff" "$DS_TMP"/data/image/vfs/layerdb/sha256/*/diff | head -n 1)
+      d=$DS_TMP/data/vfs/dir/$(cat "$(dirname "$db")/cache-id")
+      layers=$((layers + 1))
+      want_files=$((want_files + $(find "$d" -type f | wc -l)))
+      want_bytes=$((want_bytes + $(find "$d" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')))
+    done
+    expect "two-layer image: two layers" 2 "$layers"
+    run_rc warm "${HOST[@]}" --images ecsb-test/two-layers:1 --json
+    expect "warm two-layer image: both layer folders" "1 2" "$(jqv '"\(.images) \(.folders)"')"
+    expect "warm two-layer image: every file of both layers, once" "0 $want_files $want_bytes" \
+      "$rc $(jqv '.files_read') $(jqv '.bytes_read')"
+  else
+    bad "docker build of a two-layer image: $(head -n 3 "$T/ml.err")"
+  fi
   run_rc warm "${HOST[@]}" --images "$R/nope/none:1"
   expect "warm of an absent image: no failure, reported" "0" "$rc"
   contains "warm of an absent image: named" "nope/none:1" "$T/err"
