@@ -163,6 +163,7 @@ static int preload(struct load_options *lo, const struct preload_args *a)
     int columns = 80;
     bool tty = ecsb_term_stderr_ansi(&columns);
     preload_live_init(&live, stderr, lo->masker, o.clock, columns);
+    live.width = ecsb_term_stderr_columns; /* follows resizes */
     if (tty) { /* a live display; a file or a pipe keeps the log lines */
         o.on_line = preload_live_line;
         o.on_update = preload_live_update;

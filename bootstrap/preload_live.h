@@ -20,8 +20,8 @@ struct preload_live {
     const struct ecsb_clock *clock;
     int columns;
     long long started, last_draw;
-    size_t lines;          /* lines of the frame now on screen (the cursor is below it) */
-    struct ecsb_buf frame; /* that frame, masked, to redraw it under a log line */
+    struct ecsb_buf frame; /* the frame now on screen, masked (the cursor is below it) */
+    int (*width)(void);    /* the terminal's width now (resizes), 0 unknown; NULL: columns stays */
 };
 
 void preload_live_init(struct preload_live *l, FILE *out, const struct ecsb_masker *m,

@@ -27,13 +27,14 @@ trap stop_tmux EXIT
 HOST=(--build 20348 --installation-type "Server Core" --config "$T/empty.ini")
 A=127.0.0.1:9/a/one:1 C=127.0.0.1:9/b/two:1
 
-python3 tests/integration/fake_engine.py "$T/fe.port" "slow,slow,error:manifest for x unknown: manifest unknown" &
+python3 tests/integration/fake_engine.py "$T/fe.port" "slow,slow,error:manifest for x unknown: manifest unknown,slow,slow" &
 DS_PIDS+=("$!")
 for _ in $(seq 50); do [ -s "$T/fe.port" ] && break; sleep 0.1; done
 FE="tcp://127.0.0.1:$(cat "$T/fe.port")"
 
 # Runs preload in a fresh 120x30 terminal; $T/during is a screen mid-pull, $T/final the
 # screen at the end, where "END rc=N" must start its own line (the cursor was below).
+# RESIZE_TO=N: once the during screen is taken, the terminal is narrowed to N columns.
 in_tmux() {
   rm -f "$T/rc" "$T/during"
   printf 'cd %q && DOCKER_HOST=%q TERM=xterm %q preload' "$PWD" "$FE" "$B" >"$T/cmd.sh"
@@ -43,7 +44,10 @@ in_tmux() {
   for _ in $(seq 150); do
     [ -e "$T/rc" ] && break
     tmx capture-pane -p >"$T/screen" 2>/dev/null
-    if [ ! -e "$T/during" ] && grep -q 'downloading.*\[##*\.' "$T/screen"; then cp "$T/screen" "$T/during"; fi
+    if [ ! -e "$T/during" ] && grep -q 'downloading.*\[##*\.' "$T/screen"; then
+      cp "$T/screen" "$T/during"
+      [ -z "${RESIZE_TO:-}" ] || tmx resize-window -x "$RESIZE_TO"
+    fi
     sleep 0.2
   done
   sleep 0.3
@@ -76,6 +80,20 @@ contains "failure: exit 3" '^END rc=3$' "$T/final"
 expect "failure: one frame left" 3 "$(grep -cE "$FRAME" "$T/final")"
 contains "failure: the failed image's line" "^127.0.0.1:9/x/bad:1 +missing +$FRAME" "$T/final"
 contains "failure: the message" "manifest unknown" "$T/final"
+
+# the terminal narrowed mid-pull: the display takes the new width, and no piece of the wider
+# frame is left on screen
+A2=127.0.0.1:9/a/resized:1 C2=127.0.0.1:9/b/resized:1
+RESIZE_TO=72 in_tmux --images "$A2,$C2" --parallel 2
+contains "resized: exit 0" '^END rc=0$' "$T/final"
+expect "resized: a screen mid-pull before the resize" true "$([ -e "$T/during" ] && echo true)"
+expect "resized: one frame left" 3 "$(grep -cE "$FRAME" "$T/final")"
+expect "resized: each image on one line, the bar included" 2 \
+  "$(grep -cE "^127.0.0.1:9/[ab]/resized:1 +pulled +\[#+\] 100%" "$T/final")"
+lacks "resized: no stale line of an image in progress" \
+  "^127.0.0.1:9/[ab]/resized:1 +(starting|pulling|downloading|extracting) " "$T/final"
+lacks "resized: no wrapped piece of a wider frame" '^ +[0-9.]+/[0-9.]+ MB' "$T/final"
+contains "resized: the total line" "^total +\[#+\] 100%" "$T/final"
 
 # not a terminal: log lines, no escape sequences (a file, then a pipe)
 F=127.0.0.1:9/c/three:1 P=127.0.0.1:9/d/four:1

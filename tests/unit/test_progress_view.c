@@ -165,6 +165,51 @@ TEST(live_redraws_in_place_and_throttles)
     CHECK_CONTAINS(strrchr(text, '\033'), "[Ja:1    downloading");
 }
 
+static int term_width = 100;
+static int fake_width(void) { return term_width; }
+
+TEST(live_erases_the_rows_a_narrowed_terminal_wrapped_the_frame_onto)
+{
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    if (!f) return;
+    struct ecsb_clock clock = {fake_mono, NULL, NULL, NULL};
+    struct ecsb_preload_item items[1] = {{.ref = "registry.example/a/long-image-name:1"}};
+    items[0].live.step = "downloading";
+    items[0].live.downloaded = 5, items[0].live.download_total = 10;
+    struct preload_live l;
+    fake_now = 5000;
+    term_width = 100;
+    preload_live_init(&l, f, NULL, &clock, 80);
+    l.width = fake_width;
+    preload_live_update(&l, items, 1, false); /* drawn at 100 columns */
+    CHECK_INT_EQ(l.columns, 100);
+    /* what the terminal shows at 30 columns: each line of that frame on ceil(len/30) rows */
+    size_t rows = 0;
+    for (const char *p = l.frame.data; p && *p;) {
+        size_t len = strcspn(p, "\n");
+        rows += len ? (len + 29) / 30 : 1;
+        p += len + (p[len] == '\n');
+    }
+    CHECK(rows > 2); /* the test means something: the lines do wrap at 30 */
+    term_width = 30;
+    preload_live_update(&l, items, 1, true);
+    CHECK_INT_EQ(l.columns, 30);
+    preload_live_free(&l);
+    char text[8192] = {0}, want[32];
+    rewind(f);
+    CHECK(fread(text, 1, sizeof text - 1, f) > 0);
+    fclose(f);
+    snprintf(want, sizeof want, "\r\033[%zuA\033[J", rows);
+    CHECK_CONTAINS(text, want);
+    const char *last = strrchr(text, '\033'); /* the new frame fits the new width */
+    for (const char *p = last ? strchr(last, 'J') + 1 : text; *p;) {
+        size_t len = strcspn(p, "\n");
+        CHECK(len < 30);
+        p += len + (p[len] == '\n');
+    }
+}
+
 int main(void)
 {
     RUN(bar_clamps_and_keeps_its_width);
@@ -173,5 +218,6 @@ int main(void)
     RUN(render_never_wraps);
     RUN(render_zero_totals_and_overflow);
     RUN(live_redraws_in_place_and_throttles);
+    RUN(live_erases_the_rows_a_narrowed_terminal_wrapped_the_frame_onto);
     return check_summary();
 }

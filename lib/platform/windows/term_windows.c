@@ -10,6 +10,16 @@
 #define ENABLE_VIRTUAL_TERMINAL_PROCESSING 0x0004
 #endif
 
+int ecsb_term_stderr_columns(void)
+{
+    CONSOLE_SCREEN_BUFFER_INFO info;
+    HANDLE h = GetStdHandle(STD_ERROR_HANDLE);
+    if (h == INVALID_HANDLE_VALUE || !GetConsoleScreenBufferInfo(h, &info))
+        return 0;
+    int w = info.srWindow.Right - info.srWindow.Left + 1;
+    return w > 0 ? w : 0;
+}
+
 bool ecsb_term_stderr_ansi(int *columns)
 {
     *columns = 80;
@@ -20,10 +30,7 @@ bool ecsb_term_stderr_ansi(int *columns)
     if (!(mode & ENABLE_VIRTUAL_TERMINAL_PROCESSING) &&
         !SetConsoleMode(h, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING))
         return false; /* an old console would print the sequences as text */
-    CONSOLE_SCREEN_BUFFER_INFO info;
-    if (GetConsoleScreenBufferInfo(h, &info)) {
-        int w = info.srWindow.Right - info.srWindow.Left + 1;
-        if (w > 0) *columns = w;
-    }
+    int now = ecsb_term_stderr_columns();
+    if (now > 0) *columns = now;
     return true;
 }

@@ -10,5 +10,8 @@
  * here; a console that refuses it, TERM=dumb, a file or a pipe give false).
  * *columns gets the terminal's width (80 when it cannot be asked). */
 bool ecsb_term_stderr_ansi(int *columns);
+/* The width of the terminal on stderr now (it may have been resized); 0 when stderr is not
+ * a terminal or the width cannot be asked. */
+int ecsb_term_stderr_columns(void);
 
 #endif
