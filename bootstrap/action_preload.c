@@ -19,27 +19,53 @@ static long ns_to_ms(int64_t ns)
     return ns > 0 ? (long)(ns / 1000000) : 0;
 }
 
+static bool is_ecr(const char *registry)
+{
+    return ecsb_ecr_registry(registry, NULL, 0, NULL, 0);
+}
+
+/* The configured registry takes the token itself when it is an ECR registry without
+ * registry_username; with one, the given credentials are used instead. */
+static bool configured_ecr(const struct ecsb_config *c)
+{
+    return c->images.registry && !c->images.registry_username && is_ecr(c->images.registry);
+}
+
 bool preload_ecr_registry(const struct ecsb_plan *p, const char *const *images, size_t n, char *host, size_t cap)
 {
     const struct ecsb_config *c = &p->config;
-    if (c->images.registry) { /* credentials go to one registry: the configured one */
-        if (c->images.registry_username || !ecsb_ecr_registry(c->images.registry, NULL, 0, NULL, 0)) return false;
-        return snprintf(host, cap, "%s", c->images.registry) < (int)cap;
-    }
+    if (configured_ecr(c)) return snprintf(host, cap, "%s", c->images.registry) < (int)cap;
     for (size_t i = 0; i < n; i++) {
         struct ecsb_image_ref r;
         struct ecsb_error ignored = {0};
         if (ecsb_image_ref_parse(images[i], &r, &ignored) != ECSB_OK) continue;
-        bool ecr = ecsb_ecr_registry(r.registry, NULL, 0, NULL, 0) && snprintf(host, cap, "%s", r.registry) < (int)cap;
+        bool ecr = is_ecr(r.registry) && !(c->images.registry_username && c->images.registry &&
+                                           !strcmp(r.registry, c->images.registry)) &&
+                   snprintf(host, cap, "%s", r.registry) < (int)cap;
         ecsb_image_ref_free(&r);
         if (ecr) return true;
     }
     return false;
 }
 
+static struct preload_login *find_login(const struct preload_auth *a, const char *registry)
+{
+    for (size_t i = 0; i < a->count; i++)
+        if (!strcmp(a->owned[i].registry, registry)) return &a->owned[i];
+    return NULL;
+}
+
+static struct preload_login *add_login(struct preload_auth *a, const char *registry)
+{
+    a->owned = ecsb_xrealloc(a->owned, (a->count + 1) * sizeof *a->owned);
+    struct preload_login *l = &a->owned[a->count++];
+    *l = (struct preload_login){.registry = ecsb_xstrdup(registry)};
+    return l;
+}
+
 /* GetAuthorizationToken in the registry's own region and account. */
-static enum ecsb_status ecr_credentials(const struct ecsb_aws_client *aws, const char *host,
-                                        struct ecsb_masker *masker, struct preload_auth *a, struct ecsb_error *err)
+static enum ecsb_status add_ecr_login(struct preload_auth *a, const struct ecsb_aws_client *aws, const char *host,
+                                      struct ecsb_masker *masker, struct ecsb_error *err)
 {
     if (!aws)
         return ecsb_error_set(err, ECSB_ERR_AUTH, "%s is an Amazon ECR registry and no AWS client is available "
@@ -52,10 +78,28 @@ static enum ecsb_status ecr_credentials(const struct ecsb_aws_client *aws, const
     enum ecsb_status st = ecsb_ecr_get_token(&c, account, masker, &t, err);
     if (st != ECSB_OK) return ecsb_error_prefix(err, "the ECR token for %s (instance role needs "
                                                 "ecr:GetAuthorizationToken): ", host);
-    a->username = t.username, a->password = t.password;
+    struct preload_login *l = add_login(a, host);
+    l->username = t.username, l->password = t.password;
     t.username = t.password = NULL;
     ecsb_ecr_token_free(&t);
     return ECSB_OK;
+}
+
+/* The ECR registries of the image list, each once, except one the configuration gives
+ * credentials for. */
+static enum ecsb_status add_image_ecr_logins(struct preload_auth *a, const char *const *images, size_t n,
+                                             const struct ecsb_aws_client *aws, struct ecsb_masker *masker,
+                                             struct ecsb_error *err)
+{
+    enum ecsb_status st = ECSB_OK;
+    for (size_t i = 0; i < n && st == ECSB_OK; i++) {
+        struct ecsb_image_ref r;
+        struct ecsb_error ignored = {0};
+        if (ecsb_image_ref_parse(images[i], &r, &ignored) != ECSB_OK) continue;
+        if (is_ecr(r.registry) && !find_login(a, r.registry)) st = add_ecr_login(a, aws, r.registry, masker, err);
+        ecsb_image_ref_free(&r);
+    }
+    return st;
 }
 
 enum ecsb_status preload_auth_setup(const struct ecsb_plan *p, const char *const *images, size_t n,
@@ -64,32 +108,38 @@ enum ecsb_status preload_auth_setup(const struct ecsb_plan *p, const char *const
 {
     const struct ecsb_config *c = &p->config;
     memset(a, 0, sizeof *a);
-    char host[256];
-    if (preload_ecr_registry(p, images, n, host, sizeof host)) {
-        a->registry = ecsb_xstrdup(host);
-        enum ecsb_status st = ecr_credentials(aws, host, masker, a, err);
-        if (st != ECSB_OK) return st;
-    } else if (c->images.registry && c->images.registry_username) {
-        a->registry = ecsb_xstrdup(c->images.registry);
-        a->username = ecsb_xstrdup(c->images.registry_username);
-        a->password = ecsb_xstrdup(c->images.registry_password ? c->images.registry_password : "");
-        ecsb_masker_add(masker, a->password); /* already registered when read; kept explicit here */
-    } else {
-        return ECSB_OK;
+    enum ecsb_status st = ECSB_OK;
+    if (c->images.registry && c->images.registry_username) {
+        struct preload_login *l = add_login(a, c->images.registry);
+        l->username = ecsb_xstrdup(c->images.registry_username);
+        l->password = ecsb_xstrdup(c->images.registry_password ? c->images.registry_password : "");
+    } else if (configured_ecr(c)) {
+        st = add_ecr_login(a, aws, c->images.registry, masker, err);
     }
-    a->header = ecsb_docker_auth_header(a->username, a->password, a->registry);
-    ecsb_masker_add(masker, a->header); /* the header is the password in another encoding */
-    o->auth = a->header;
-    o->auth_registry = a->registry;
-    o->check_username = a->username;
-    o->check_password = a->password;
+    if (st == ECSB_OK) st = add_image_ecr_logins(a, images, n, aws, masker, err);
+    if (st != ECSB_OK) return st;
+    a->logins = ecsb_xcalloc(a->count ? a->count : 1, sizeof *a->logins);
+    for (size_t i = 0; i < a->count; i++) {
+        struct preload_login *l = &a->owned[i];
+        ecsb_masker_add(masker, l->password); /* already registered when read; kept explicit here */
+        l->header = ecsb_docker_auth_header(l->username, l->password, l->registry);
+        ecsb_masker_add(masker, l->header); /* the header is the password in another encoding */
+        a->logins[i] = (struct ecsb_registry_login){l->registry, l->header, l->username, l->password};
+    }
+    o->logins = a->logins;
+    o->n_logins = a->count;
     return ECSB_OK;
 }
 
 void preload_auth_free(struct preload_auth *a)
 {
-    if (a->password) memset(a->password, 0, strlen(a->password));
-    free(a->registry), free(a->username), free(a->password), free(a->header);
+    for (size_t i = 0; i < a->count; i++) {
+        struct preload_login *l = &a->owned[i];
+        if (l->password) memset(l->password, 0, strlen(l->password));
+        free(l->registry), free(l->username), free(l->password), free(l->header);
+    }
+    free(a->owned);
+    free(a->logins);
     memset(a, 0, sizeof *a);
 }
 

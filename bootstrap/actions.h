@@ -76,19 +76,26 @@ bool plan_action_warm(struct ecsb_plan *p, struct ecsb_buf *text);
 struct ecsb_preload_opts;
 void preload_opts_from_plan(const struct ecsb_plan *p, struct ecsb_preload_opts *o);
 int preload_exit_code(enum ecsb_status st);
-/* Credentials for the one private registry of a preload (action_preload.c):
- * images.registry_username/_password, else an Amazon ECR token when that registry --
- * images.registry, else the first ECR image -- is an ECR registry. */
+/* Credentials for the registries of a preload (action_preload.c): images.registry with
+ * images.registry_username/_password; an Amazon ECR token for images.registry when it is
+ * an ECR registry without a username; and a token for every other ECR registry of the
+ * image list, each in its own region and account. Other registries are anonymous. */
 struct ecsb_masker;
 struct ecsb_aws_client;
-struct preload_auth {
+struct ecsb_registry_login;
+struct preload_login {
     char *registry, *username, *password, *header;
 };
-/* The ECR registry host a token is needed for (copied into host), or false. */
+struct preload_auth {
+    struct preload_login *owned;
+    struct ecsb_registry_login *logins; /* views of owned, for ecsb_preload_opts */
+    size_t count;
+};
+/* The first ECR registry host a token is needed for (copied into host), or false. */
 bool preload_ecr_registry(const struct ecsb_plan *p, const char *const *images, size_t n, char *host, size_t cap);
-/* Fills a and points o's auth fields at it. aws (its region is replaced by the
- * registry's) may be NULL when no ECR registry is involved. Every secret and the
- * header are registered with the masker. */
+/* Fills a and points o's logins at it. aws (its region is replaced by each registry's)
+ * may be NULL when no ECR registry is involved. Every secret and header is registered
+ * with the masker. On an error a holds what was fetched so far: preload_auth_free. */
 enum ecsb_status preload_auth_setup(const struct ecsb_plan *p, const char *const *images, size_t n,
                                     const struct ecsb_aws_client *aws, struct ecsb_masker *masker,
                                     struct ecsb_preload_opts *o, struct preload_auth *a, struct ecsb_error *err);

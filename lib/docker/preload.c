@@ -139,16 +139,24 @@ static void wrong_build(struct shared *sh, struct ecsb_preload_item *it)
     fail(it, ECSB_PRELOAD_WRONG_BUILD, msg);
 }
 
-/* The credentials are sent only to the registry they were given for. */
-static const char *auth_for(const struct ecsb_preload_opts *o, const char *ref)
+/* The login for the image's registry, or NULL: credentials go only to the registry they
+ * were given for. */
+static const struct ecsb_registry_login *login_for(const struct ecsb_preload_opts *o, const char *ref)
 {
-    if (!o->auth || !o->auth_registry) return NULL;
     struct ecsb_image_ref r;
     struct ecsb_error err = {0};
-    if (ecsb_image_ref_parse(ref, &r, &err) != ECSB_OK) return NULL;
-    bool same = !strcmp(r.registry, o->auth_registry);
+    if (!o->n_logins || ecsb_image_ref_parse(ref, &r, &err) != ECSB_OK) return NULL;
+    const struct ecsb_registry_login *found = NULL;
+    for (size_t i = 0; i < o->n_logins && !found; i++)
+        if (o->logins[i].registry && !strcmp(r.registry, o->logins[i].registry)) found = &o->logins[i];
     ecsb_image_ref_free(&r);
-    return same ? o->auth : NULL;
+    return found;
+}
+
+static const char *auth_for(const struct ecsb_preload_opts *o, const char *ref)
+{
+    const struct ecsb_registry_login *l = login_for(o, ref);
+    return l ? l->header : NULL;
 }
 
 /* Pulls with retries; ECSB_OK when a pull finished. */
@@ -186,7 +194,8 @@ static bool registry_allows(struct ecsb_docker *d, struct shared *sh, struct ecs
     struct ecsb_registry_check rc;
     struct ecsb_error err = {0};
     long long t0 = ecsb_clock_mono(sh->o->clock);
-    struct ecsb_registry_creds creds = {sh->o->auth_registry, sh->o->check_username, sh->o->check_password};
+    const struct ecsb_registry_login *l = login_for(sh->o, it->ref);
+    struct ecsb_registry_creds creds = {l ? l->registry : NULL, l ? l->username : NULL, l ? l->password : NULL};
     enum ecsb_status st = ecsb_registry_check_auth(d->http, it->ref, sh->o->host_build, sh->o->call_timeout_ms, &creds,
                                                    &rc, &err);
     it->check_ms = ecsb_clock_mono(sh->o->clock) - t0;

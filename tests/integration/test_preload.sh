@@ -75,6 +75,23 @@ if ls_start_moto; then
     "$(grep "fromImage=$ECR" "$T/fe.port.log" | grep -q 'AUTH .*"username": *"AWS".*"password": *"123456789012-auth-token"' && echo true)"
   expect "ECR: no token for another registry" 0 "$(grep 'fromImage=127.0.0.2%3A9%2Fother%2Fc' "$T/fe.port.log" | grep -c AUTH)"
   expect "ECR: the password reaches no output" 0 "$(cat "$T/out" "$T/err" | grep -c 'auth-token')"
+  # three registries in one run: two ECR registries (another account in another region), each
+  # with its own token, and the configured private registry with its own credentials
+  ECR2=210987654321.dkr.ecr.eu-west-1.amazonaws.com PW3=CANARYthreePW5512
+  printf '[images]\nregistry = 127.0.0.3:9\nregistry_username = puller\nregistry_password = %s\n' "$PW3" >"$T/three.ini"
+  AWS_ACCESS_KEY_ID=$LS_AK AWS_SECRET_ACCESS_KEY=$LS_SK AWS_ENDPOINT_URL_ECR=$LS_MOTO AWS_EC2_METADATA_DISABLED=true \
+    AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_MAX_ATTEMPTS=1 DOCKER_HOST=$FE \
+    run_rc preload --build 20348 --installation-type "Server Core" --config "$T/three.ini" --json \
+    --images "$ECR/team/app:2,$ECR2/shared/base:1,127.0.0.3:9/priv/x:1,127.0.0.2:9/other/d:1" --set timeouts.docker=5s
+  expect "three registries: all pulled" "0 pulled pulled pulled pulled" "$rc $(jqv '[.images[].result] | join(" ")')"
+  expect "three registries: account one's token to its registry" true \
+    "$(grep "fromImage=$ECR%2Fteam%2Fapp&tag=2" "$T/fe.port.log" | grep -q '"password": *"123456789012-auth-token"' && echo true)"
+  expect "three registries: the other account's token to its registry" true \
+    "$(grep "fromImage=$ECR2" "$T/fe.port.log" | grep -q '"password": *"210987654321-auth-token"' && echo true)"
+  expect "three registries: the configured credentials to their registry" true \
+    "$(grep 'fromImage=127.0.0.3%3A9' "$T/fe.port.log" | grep -q "\"password\": *\"$PW3\"" && echo true)"
+  expect "three registries: nothing for a fourth" 0 "$(grep 'fromImage=127.0.0.2%3A9%2Fother%2Fd' "$T/fe.port.log" | grep -c AUTH)"
+  expect "three registries: no secret in any output" 0 "$(cat "$T/out" "$T/err" | grep -c -e auth-token -e "$PW3")"
   posts=$(grep -c '^POST' "$T/fe.port.log")
   ecr_run "$LS_AK" wrong-secret
   expect "ECR: a refused token request fails before any pull" "4 $posts" "$rc $(grep -c '^POST' "$T/fe.port.log")"

@@ -23,6 +23,13 @@
 
 struct ecsb_preload_item;
 
+/* Credentials for one registry, sent only with the images on it. */
+struct ecsb_registry_login {
+    const char *registry;            /* "r.example:5000", "123456789012.dkr.ecr.eu-west-1.amazonaws.com" */
+    const char *header;              /* the X-Registry-Auth value for pulls */
+    const char *username, *password; /* for the check before download */
+};
+
 struct ecsb_preload_opts {
     const char *docker_host;  /* NULL: DOCKER_HOST, else the platform default */
     unsigned host_build;      /* 0: builds are not compared */
@@ -34,9 +41,8 @@ struct ecsb_preload_opts {
     int attempts;             /* pull attempts per image (>= 1) */
     long backoff_ms;          /* first wait between attempts; doubles */
     long long deadline_ms;    /* monotonic; 0 = none. No new attempt starts after it */
-    const char *auth;         /* X-Registry-Auth value, or NULL (anonymous) */
-    const char *auth_registry; /* auth goes only to images on this registry ("r.example:5000") */
-    const char *check_username, *check_password; /* for the check before download, same registry */
+    const struct ecsb_registry_login *logins; /* images on other registries go anonymous */
+    size_t n_logins;
     long progress_every_ms;   /* periodic progress line per image (10 s) */
     /* The live terminal view, or NULL. When set, no progress lines go to on_line
      * (result lines still do) and on_update is called under the same lock after
