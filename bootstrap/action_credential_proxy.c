@@ -20,7 +20,7 @@
 
 #define ADAPTER_STEP_MS 2000
 #define ADDRESS_WAIT_MS 30000
-#define ADDRESS_STEP_MS 250
+#define POLL_STEP_MS 250 /* the address state and the proxy listener are polled this often */
 #define IPHLPSVC_TIMEOUT_MS 30000
 #define LISTEN_WAIT_MS 15000
 
@@ -77,7 +77,7 @@ static enum ecsb_status wait_preferred(unsigned long ifindex, struct ecsb_error 
         if (ecsb_monotonic_ms() >= deadline)
             return ecsb_error_set(err, ECSB_ERR_TIMEOUT, "%s on interface %lu is not usable (Preferred) after %ds",
                                   ECSB_CP_ADDRESS, ifindex, ADDRESS_WAIT_MS / 1000);
-        ecsb_sleep_ms(ADDRESS_STEP_MS);
+        ecsb_sleep_ms(POLL_STEP_MS);
     }
 }
 
@@ -169,7 +169,7 @@ static enum ecsb_status restart_iphlpsvc(struct run_ctx *ctx, struct ecsb_error 
             return ecsb_error_set(err, ECSB_ERR_TIMEOUT, "the port proxy %s:%d is not listening %ds after iphlpsvc "
                                   "restarted: check 'netsh interface portproxy show v4tov4' and the iphlpsvc service",
                                   ECSB_CP_ADDRESS, ECSB_CP_LISTEN_PORT, LISTEN_WAIT_MS / 1000);
-        ecsb_sleep_ms(ADDRESS_STEP_MS);
+        ecsb_sleep_ms(POLL_STEP_MS);
     }
     return st;
 }
