@@ -24,35 +24,47 @@ static bool is_ecr(const char *registry)
     return ecsb_ecr_registry(registry, NULL, 0, NULL, 0);
 }
 
-/* The configured registry takes the token itself when it is an ECR registry without
- * registry_username; with one, the given credentials are used instead. */
-static bool configured_ecr(const struct ecsb_config *c)
+/* Whether a registry takes an ECR token: an ECR host that the configuration gives no
+ * registry_username for (with one, the given credentials are used instead). */
+static bool takes_ecr_token(const struct ecsb_config *c, const char *registry)
 {
-    return c->images.registry && !c->images.registry_username && is_ecr(c->images.registry);
+    bool has_credentials = c->images.registry_username && c->images.registry && !strcmp(registry, c->images.registry);
+    return is_ecr(registry) && !has_credentials;
 }
 
-bool preload_ecr_registry(const struct ecsb_plan *p, const char *const *images, size_t n, char *host, size_t cap)
+static bool listed(char *const *items, size_t count, const char *s)
 {
-    const struct ecsb_config *c = &p->config;
-    if (configured_ecr(c)) return snprintf(host, cap, "%s", c->images.registry) < (int)cap;
+    for (size_t i = 0; i < count; i++)
+        if (!strcmp(items[i], s)) return true;
+    return false;
+}
+
+/* The registries that take an ECR token, each once: images.registry, then those of the
+ * image list in order. Caller frees with ecsb_strv_free. */
+static char **token_registries(const struct ecsb_config *c, const char *const *images, size_t n, size_t *count)
+{
+    char **out = ecsb_xcalloc(n + 1, sizeof *out);
+    *count = 0;
+    if (c->images.registry && takes_ecr_token(c, c->images.registry))
+        out[(*count)++] = ecsb_xstrdup(c->images.registry);
     for (size_t i = 0; i < n; i++) {
         struct ecsb_image_ref r;
         struct ecsb_error ignored = {0};
         if (ecsb_image_ref_parse(images[i], &r, &ignored) != ECSB_OK) continue;
-        bool ecr = is_ecr(r.registry) && !(c->images.registry_username && c->images.registry &&
-                                           !strcmp(r.registry, c->images.registry)) &&
-                   snprintf(host, cap, "%s", r.registry) < (int)cap;
+        if (takes_ecr_token(c, r.registry) && !listed(out, *count, r.registry))
+            out[(*count)++] = ecsb_xstrdup(r.registry);
         ecsb_image_ref_free(&r);
-        if (ecr) return true;
     }
-    return false;
+    return out;
 }
 
-static struct preload_login *find_login(const struct preload_auth *a, const char *registry)
+bool preload_ecr_registry(const struct ecsb_plan *p, const char *const *images, size_t n, char *host, size_t cap)
 {
-    for (size_t i = 0; i < a->count; i++)
-        if (!strcmp(a->owned[i].registry, registry)) return &a->owned[i];
-    return NULL;
+    size_t count;
+    char **registries = token_registries(&p->config, images, n, &count);
+    bool found = count > 0 && snprintf(host, cap, "%s", registries[0]) < (int)cap;
+    ecsb_strv_free(registries, count);
+    return found;
 }
 
 static struct preload_login *add_login(struct preload_auth *a, const char *registry)
@@ -85,38 +97,22 @@ static enum ecsb_status add_ecr_login(struct preload_auth *a, const struct ecsb_
     return ECSB_OK;
 }
 
-/* The ECR registries of the image list, each once, except one the configuration gives
- * credentials for. */
-static enum ecsb_status add_image_ecr_logins(struct preload_auth *a, const char *const *images, size_t n,
-                                             const struct ecsb_aws_client *aws, struct ecsb_masker *masker,
-                                             struct ecsb_error *err)
-{
-    enum ecsb_status st = ECSB_OK;
-    for (size_t i = 0; i < n && st == ECSB_OK; i++) {
-        struct ecsb_image_ref r;
-        struct ecsb_error ignored = {0};
-        if (ecsb_image_ref_parse(images[i], &r, &ignored) != ECSB_OK) continue;
-        if (is_ecr(r.registry) && !find_login(a, r.registry)) st = add_ecr_login(a, aws, r.registry, masker, err);
-        ecsb_image_ref_free(&r);
-    }
-    return st;
-}
-
 enum ecsb_status preload_auth_setup(const struct ecsb_plan *p, const char *const *images, size_t n,
                                     const struct ecsb_aws_client *aws, struct ecsb_masker *masker,
                                     struct ecsb_preload_opts *o, struct preload_auth *a, struct ecsb_error *err)
 {
     const struct ecsb_config *c = &p->config;
     memset(a, 0, sizeof *a);
-    enum ecsb_status st = ECSB_OK;
     if (c->images.registry && c->images.registry_username) {
         struct preload_login *l = add_login(a, c->images.registry);
         l->username = ecsb_xstrdup(c->images.registry_username);
         l->password = ecsb_xstrdup(c->images.registry_password ? c->images.registry_password : "");
-    } else if (configured_ecr(c)) {
-        st = add_ecr_login(a, aws, c->images.registry, masker, err);
     }
-    if (st == ECSB_OK) st = add_image_ecr_logins(a, images, n, aws, masker, err);
+    size_t count;
+    char **registries = token_registries(c, images, n, &count);
+    enum ecsb_status st = ECSB_OK;
+    for (size_t i = 0; i < count && st == ECSB_OK; i++) st = add_ecr_login(a, aws, registries[i], masker, err);
+    ecsb_strv_free(registries, count);
     if (st != ECSB_OK) return st;
     a->logins = ecsb_xcalloc(a->count ? a->count : 1, sizeof *a->logins);
     for (size_t i = 0; i < a->count; i++) {
