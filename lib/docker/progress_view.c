@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "ecsb/base/bytes.h"
+
 #define NAME_MAX_COLS 40
 #define BAR_COLS 22
 
@@ -66,11 +68,12 @@ static void row_line(const struct ecsb_progress_row *r, int name_cols, int width
     size_t start = out->len;
     int64_t dl = nonneg(r->downloaded), dt = nonneg(r->download_total);
     int64_t ex = nonneg(r->extracted), et = nonneg(r->extract_total);
+    int64_t done = ecsb_bytes_add(dl, ex), total = ecsb_bytes_add(dt, et);
     name_column(r->ref ? r->ref : "?", name_cols, out);
     ecsb_buf_printf(out, "  %-11s ", r->step ? r->step : "");
-    ecsb_progress_bar(dl + ex, dt + et, BAR_COLS, out);
+    ecsb_progress_bar(done, total, BAR_COLS, out);
     ecsb_buf_putc(out, ' ');
-    percent(dl + ex, dt + et, out);
+    percent(done, total, out);
     ecsb_buf_printf(out, "  %.1f/%.1f MB, extracted %.1f MB", dl / 1e6, dt / 1e6, ex / 1e6);
     end_line(out, start, width);
 }
@@ -80,22 +83,23 @@ static void total_line(const struct ecsb_progress_row *rows, size_t n, long long
 {
     int64_t dl = 0, dt = 0, ex = 0, et = 0;
     for (size_t i = 0; i < n; i++) {
-        dl += nonneg(rows[i].downloaded);
-        dt += nonneg(rows[i].download_total);
-        ex += nonneg(rows[i].extracted);
-        et += nonneg(rows[i].extract_total);
+        dl = ecsb_bytes_add(dl, nonneg(rows[i].downloaded));
+        dt = ecsb_bytes_add(dt, nonneg(rows[i].download_total));
+        ex = ecsb_bytes_add(ex, nonneg(rows[i].extracted));
+        et = ecsb_bytes_add(et, nonneg(rows[i].extract_total));
     }
     if (dl > dt && dt > 0) dl = dt;
     if (ex > et && et > 0) ex = et;
+    int64_t done = ecsb_bytes_add(dl, ex), total = ecsb_bytes_add(dt, et);
     size_t start = out->len;
     name_column("total", name_cols, out);
     ecsb_buf_printf(out, "  %-11s ", "");
-    ecsb_progress_bar(dl + ex, dt + et, BAR_COLS, out);
+    ecsb_progress_bar(done, total, BAR_COLS, out);
     ecsb_buf_putc(out, ' ');
-    percent(dl + ex, dt + et, out);
+    percent(done, total, out);
     double secs = elapsed_ms > 0 ? elapsed_ms / 1000.0 : 0;
-    double rate = secs > 0 ? (double)(dl + ex) / secs : 0; /* bytes/s since the start */
-    long long eta = rate > 0 && dt + et > 0 ? (long long)((double)(dt + et - dl - ex) / rate + 0.5) : -1;
+    double rate = secs > 0 ? (double)done / secs : 0; /* bytes/s since the start */
+    long long eta = rate > 0 && total > 0 ? (long long)((double)(total - done) / rate + 0.5) : -1;
     /* ETA and rate first: on a narrow terminal the cut takes the byte counts, not them. */
     ecsb_buf_puts(out, "  ETA ");
     ecsb_progress_eta(eta, out);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecsb/base/bytes.h"
 #include "ecsb/base/strutil.h"
 #include "ecsb/docker/engine.h"
 
@@ -60,13 +61,6 @@ static struct pull_layer *layer_for(struct ecsb_pull_stream *s, const char *id)
     return l;
 }
 
-/* a + b for the byte counts (both at least 0), stopping at INT64_MAX: a stream may name
- * any number of layers. */
-static int64_t add_bytes(int64_t a, int64_t b)
-{
-    return a > INT64_MAX - b ? INT64_MAX : a + b;
-}
-
 static void recount(struct ecsb_pull_stream *s)
 {
     struct ecsb_pull_progress *p = &s->progress;
@@ -75,10 +69,10 @@ static void recount(struct ecsb_pull_stream *s)
     p->layers_done = p->layers_present = 0;
     for (size_t i = 0; i < s->n_layers; i++) {
         const struct pull_layer *l = &s->layers[i];
-        p->downloaded = add_bytes(p->downloaded, l->dl_cur);
-        p->download_total = add_bytes(p->download_total, l->dl_total);
-        p->extracted = add_bytes(p->extracted, l->ex_cur);
-        p->extract_total = add_bytes(p->extract_total, l->ex_total);
+        p->downloaded = ecsb_bytes_add(p->downloaded, l->dl_cur);
+        p->download_total = ecsb_bytes_add(p->download_total, l->dl_total);
+        p->extracted = ecsb_bytes_add(p->extracted, l->ex_cur);
+        p->extract_total = ecsb_bytes_add(p->extract_total, l->ex_total);
         p->layers_done += l->done;
         p->layers_present += l->present;
     }

@@ -123,6 +123,13 @@ TEST(render_zero_totals_and_overflow)
     CHECK(strstr(ecsb_buf_cstr(&b), "101%") == NULL);
     CHECK_CONTAINS(ecsb_buf_cstr(&b), " 50%"); /* download capped at 100 %, extraction at 0 */
     ecsb_buf_reset(&b);
+    /* the largest counts a pull stream can report (its sums saturate): no overflow here either */
+    struct ecsb_progress_row huge[] = {{"a:1", "downloading", INT64_MAX, INT64_MAX, INT64_MAX, INT64_MAX},
+                                       {"b:1", "extracting", INT64_MAX, INT64_MAX, 5, 9}};
+    ecsb_progress_render(huge, 2, 1000, 200, &b);
+    CHECK_CONTAINS(ecsb_buf_cstr(&b), "a:1    downloading [####################] 100%");
+    CHECK_CONTAINS(ecsb_buf_cstr(&b), "total  ");
+    ecsb_buf_reset(&b);
     ecsb_progress_render(NULL, 0, 1000, 120, &b); /* no images: the total line alone */
     CHECK_CONTAINS(ecsb_buf_cstr(&b), "total");
     ecsb_buf_free(&b);
