@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecsb/base/base64.h"
 #include "ecsb/base/buf.h"
 #include "request.h"
 
@@ -35,34 +36,6 @@ bool ecsb_ecr_registry(const char *registry, char *region, size_t region_cap, ch
     return copy_part(r, (size_t)(dot - r), region, region_cap) && copy_part(registry, i, account, account_cap);
 }
 
-static int b64_value(int c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    return c == '+' ? 62 : c == '/' ? 63 : -1;
-}
-
-/* Standard base64 with padding; false on anything else. */
-static bool b64_decode(const char *s, struct ecsb_buf *out)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n % 4) return false;
-    for (size_t i = 0; i < n; i += 4) {
-        int v[4];
-        for (int k = 0; k < 4; k++) {
-            bool pad = s[i + k] == '=' && i + 4 == n && k >= 2 && (k == 3 || s[i + 3] == '=');
-            v[k] = pad ? 0 : b64_value((unsigned char)s[i + k]);
-            if (v[k] < 0) return false;
-        }
-        unsigned w = (unsigned)v[0] << 18 | (unsigned)v[1] << 12 | (unsigned)v[2] << 6 | (unsigned)v[3];
-        ecsb_buf_putc(out, (char)(w >> 16 & 255));
-        if (s[i + 2] != '=') ecsb_buf_putc(out, (char)(w >> 8 & 255));
-        if (s[i + 3] != '=') ecsb_buf_putc(out, (char)(w & 255));
-    }
-    return true;
-}
-
 enum ecsb_status ecsb_ecr_parse_token(const struct ecsb_json *resp, struct ecsb_ecr_token *out,
                                       struct ecsb_error *err)
 {
@@ -74,7 +47,10 @@ enum ecsb_status ecsb_ecr_parse_token(const struct ecsb_json *resp, struct ecsb_
                               "authorizationToken in the response");
     struct ecsb_buf plain = ECSB_BUF_INIT;
     const char *colon = NULL;
-    if (b64_decode(tok, &plain) && plain.len && !memchr(plain.data, '\0', plain.len))
+    size_t bad;
+    const char *why;
+    if (ecsb_base64_decode(tok, strlen(tok), false, &plain, &bad, &why) && plain.len &&
+        !memchr(plain.data, '\0', plain.len))
         colon = strchr(plain.data, ':');
     enum ecsb_status st = ECSB_OK;
     if (!colon || colon == plain.data) {

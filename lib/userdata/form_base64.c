@@ -6,63 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ecsb/base/base64.h"
 #include "ecsb/base/strutil.h"
-
-static int b64_value(int c)
-{
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-}
-
-static void put_quad(struct ecsb_buf *out, const unsigned quad[4], size_t pads)
-{
-    unsigned char bytes[3] = {(unsigned char)(quad[0] << 2 | quad[1] >> 4),
-                              (unsigned char)(quad[1] << 4 | quad[2] >> 2),
-                              (unsigned char)(quad[2] << 6 | quad[3])};
-    ecsb_buf_append(out, bytes, 3 - pads);
-}
-
-bool ud_b64_decode(const char *s, size_t len, struct ecsb_buf *out, size_t *bad, const char **why)
-{
-    unsigned quad[4];
-    size_t nq = 0, pads = 0, last = 0;
-    for (size_t i = 0; i < len; i++) {
-        int c = (unsigned char)s[i];
-        if (ecsb_is_space(c))
-            continue;
-        last = i;
-        if (c == '=') {
-            if (nq < 2) {
-                *bad = i, *why = "'=' padding in the wrong place";
-                return false;
-            }
-            pads++;
-            quad[nq++] = 0;
-        } else {
-            int v = b64_value(c);
-            if (v < 0 || pads) {
-                *bad = i, *why = v < 0 ? "a character that is not base64" : "data after the '=' padding";
-                return false;
-            }
-            quad[nq++] = (unsigned)v;
-        }
-        if (nq == 4) {
-            put_quad(out, quad, pads);
-            nq = 0;
-            if (pads)
-                pads = 3; /* nothing may follow a padded quad */
-        }
-    }
-    if (nq != 0) {
-        *bad = last + 1, *why = "the length is not a multiple of 4 (truncated, or padding missing)";
-        return false;
-    }
-    return true;
-}
 
 /* Only base64 characters and line breaks, and long enough not to be a word. */
 static bool looks_base64(const char *s, size_t len)
@@ -72,7 +17,7 @@ static bool looks_base64(const char *s, size_t len)
         int c = (unsigned char)s[i];
         if (c == '\n' || c == '\r')
             continue;
-        if (b64_value(c) < 0 && c != '=')
+        if (!ecsb_base64_char(c) && c != '=')
             return false;
         sig++;
     }
@@ -101,7 +46,7 @@ static bool base64_detect(struct ud *u, const struct ud_doc *d)
     struct ecsb_buf b = ECSB_BUF_INIT;
     size_t bad = 0;
     const char *why = "";
-    bool valid = ud_b64_decode(d->s, d->len, &b, &bad, &why);
+    bool valid = ecsb_base64_decode(d->s, d->len, true, &b, &bad, &why);
     bool ours = !valid || is_user_data(u, ecsb_buf_cstr(&b), b.len);
     ecsb_buf_free(&b);
     if (!ours) {
@@ -119,7 +64,7 @@ static enum ecsb_status base64_read(struct ud *u, const struct ud_doc *d)
     size_t bad = 0;
     const char *why = "";
     enum ecsb_status st;
-    if (!ud_b64_decode(d->s, d->len, &b, &bad, &why)) {
+    if (!ecsb_base64_decode(d->s, d->len, true, &b, &bad, &why)) {
         char what[160];
         snprintf(what, sizeof what, "this looks like base64 but is not valid base64: %s", why);
         st = ud_invalid_at(u, d->origin, d->s, bad, what,

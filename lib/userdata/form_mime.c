@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ecsb/base/base64.h"
 #include "ecsb/base/strutil.h"
 #include "ecsb/userdata/userdata.h"
 #include "mime.h"
@@ -31,7 +32,7 @@ static enum ecsb_status part_text(struct ud *u, const struct ud_doc *d, const st
         struct ecsb_buf b = ECSB_BUF_INIT;
         size_t bad = 0;
         const char *why = "";
-        if (!ud_b64_decode(d->s + p->body, p->end - p->body, &b, &bad, &why)) {
+        if (!ecsb_base64_decode(d->s + p->body, p->end - p->body, true, &b, &bad, &why)) {
             char what[160];
             snprintf(what, sizeof what, "MIME part %d is not valid base64: %s", p->index, why);
             st = ud_invalid_at(u, d->origin, d->s, p->body + bad, what,

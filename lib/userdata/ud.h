@@ -71,8 +71,5 @@ enum ecsb_status ud_read_powershell(struct ud *u, const char *text, size_t len, 
 bool ud_is_gzip(const char *s, size_t len);
 enum ecsb_status ud_gunzip(struct ud *u, const char *origin, const char *in, size_t len, char **out,
                            size_t *out_len);
-/* Strict base64 (whitespace allowed, padding required); on failure *bad is the
- * offending offset and *why what is wrong. */
-bool ud_b64_decode(const char *s, size_t len, struct ecsb_buf *out, size_t *bad, const char **why);
 
 #endif

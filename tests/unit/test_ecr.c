@@ -87,6 +87,9 @@ TEST(ecr_bad_tokens_refused_without_quoting)
         "{\"authorizationData\":[{\"authorizationToken\":\"bm9jb2xvbmhlcmVzZWNyZXQ=\"}]}", /* "nocolonheresecret" */
         "{\"authorizationData\":[{\"authorizationToken\":\"not base64 secretXYZ\"}]}",
         "{\"authorizationData\":[{\"authorizationToken\":\"OnNlY3JldA==\"}]}", /* ":secret": no user */
+        /* "AWS:s3cretECRpw" with a line break in it, and with padding inside: strict, no whitespace */
+        "{\"authorizationData\":[{\"authorizationToken\":\"QVdTOnMz\\nY3JldEVDUnB3\"}]}",
+        "{\"authorizationData\":[{\"authorizationToken\":\"QVdT=OnMzY3JldEVDUnB3\"}]}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct ecsb_json *j = NULL;
