@@ -64,3 +64,17 @@ bool ecsb_base64_decode(const char *s, size_t len, bool skip_space, struct ecsb_
     }
     return true;
 }
+
+void ecsb_base64_encode(const void *data, size_t n, bool url, struct ecsb_buf *out)
+{
+    const char *alphabet = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+                               : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *s = data;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) | (i + 2 < n ? s[i + 2] : 0);
+        ecsb_buf_putc(out, alphabet[v >> 18 & 63]);
+        ecsb_buf_putc(out, alphabet[v >> 12 & 63]);
+        ecsb_buf_putc(out, i + 1 < n ? alphabet[v >> 6 & 63] : '=');
+        ecsb_buf_putc(out, i + 2 < n ? alphabet[v & 63] : '=');
+    }
+}

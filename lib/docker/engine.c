@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ecsb/aws/http.h"
+#include "ecsb/base/base64.h"
 #include "ecsb/base/strutil.h"
 #include "ecsb/base/uri.h"
 
@@ -397,16 +398,7 @@ char *ecsb_docker_auth_header(const char *username, const char *password, const 
     ecsb_jw_key(&w, "serveraddress");
     ecsb_jw_string(&w, server ? server : "");
     ecsb_jw_object_end(&w);
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    const unsigned char *s = (const unsigned char *)json.data;
-    for (size_t i = 0; i < json.len; i += 3) {
-        unsigned v = (unsigned)s[i] << 16 | (i + 1 < json.len ? (unsigned)s[i + 1] << 8 : 0) |
-                     (i + 2 < json.len ? s[i + 2] : 0);
-        ecsb_buf_putc(&out, alphabet[v >> 18 & 63]);
-        ecsb_buf_putc(&out, alphabet[v >> 12 & 63]);
-        ecsb_buf_putc(&out, i + 1 < json.len ? alphabet[v >> 6 & 63] : '=');
-        ecsb_buf_putc(&out, i + 2 < json.len ? alphabet[v & 63] : '=');
-    }
+    ecsb_base64_encode(json.data, json.len, true, &out);
     ecsb_buf_free(&json);
     return ecsb_buf_detach(&out);
 }

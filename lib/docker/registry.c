@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ecsb/aws/http.h"
+#include "ecsb/base/base64.h"
 #include "ecsb/base/strutil.h"
 #include "ecsb/base/uri.h"
 #include "ecsb/docker/engine.h"
@@ -113,30 +114,15 @@ struct reg {
     long timeout_ms;
 };
 
-/* Standard base64 (RFC 4648 section 4), for the Basic scheme. */
-static char *base64(const char *s, size_t n)
-{
-    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const unsigned char *u = (const unsigned char *)s;
-    struct ecsb_buf out = ECSB_BUF_INIT;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)u[i] << 16 | (i + 1 < n ? (unsigned)u[i + 1] << 8 : 0) | (i + 2 < n ? u[i + 2] : 0);
-        ecsb_buf_putc(&out, a[v >> 18 & 63]);
-        ecsb_buf_putc(&out, a[v >> 12 & 63]);
-        ecsb_buf_putc(&out, i + 1 < n ? a[v >> 6 & 63] : '=');
-        ecsb_buf_putc(&out, i + 2 < n ? a[v & 63] : '=');
-    }
-    return ecsb_buf_detach(&out);
-}
-
 /* "Basic base64(user:password)": the secret in another encoding, never logged. */
 static char *basic_credentials(const struct reg *r)
 {
     struct ecsb_buf up = ECSB_BUF_INIT;
     ecsb_buf_printf(&up, "%s:%s", r->user, r->pass ? r->pass : "");
-    char *b = base64(up.data, up.len);
+    struct ecsb_buf b = ECSB_BUF_INIT;
+    ecsb_base64_encode(up.data, up.len, false, &b);
     ecsb_buf_free(&up);
-    return b;
+    return ecsb_buf_detach(&b);
 }
 
 /* key="value" out of a WWW-Authenticate: Bearer challenge. */
