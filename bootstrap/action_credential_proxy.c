@@ -50,8 +50,10 @@ static enum ecsb_status read_and_decide(struct run_ctx *ctx, long long wait_ms, 
     long long deadline = ecsb_monotonic_ms() + wait_ms;
     for (;;) {
         enum ecsb_status st = ecsb_cp_host_read(h, err);
-        if (st == ECSB_OK)
+        if (st == ECSB_OK) {
+            h->proxy_listening = ecsb_cp_proxy_listening(); /* only the decision needs it, not the polls */
             st = ecsb_cp_decide(h, ECSB_AGENT_CREDENTIALS_PORT, d, err);
+        }
         if (st != ECSB_ERR_NOT_FOUND)
             return st;
         if (ecsb_monotonic_ms() + ADAPTER_STEP_MS > deadline)

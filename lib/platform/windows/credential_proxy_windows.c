@@ -100,7 +100,6 @@ enum ecsb_status ecsb_cp_host_read(struct ecsb_cp_host *h, struct ecsb_error *er
     else if (rc != ERROR_FILE_NOT_FOUND)
         return ecsb_error_set(err, ECSB_ERR_PLATFORM, "HKLM\\%ls\\%ls: RegGetValueW failed (error %ld)", PROXY_KEY,
                               name, (long)rc);
-    h->proxy_listening = ecsb_cp_proxy_listening();
     return ECSB_OK;
 }
 

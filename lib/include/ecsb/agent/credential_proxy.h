@@ -51,7 +51,8 @@ struct ecsb_cp_host {
     struct ecsb_cp_route *routes; /* the IPv4 routing table */
     size_t n_routes;
     char *proxy_target; /* the v4tov4 entry for 169.254.170.2:80 ("127.0.0.1/51679"), NULL when none */
-    bool proxy_listening; /* something listens on 169.254.170.2:80 (iphlpsvc serving the proxy) */
+    bool proxy_listening; /* something listens on 169.254.170.2:80 (iphlpsvc serving the proxy); set by
+                             the caller from ecsb_cp_proxy_listening(), not by ecsb_cp_host_read */
 };
 void ecsb_cp_host_free(struct ecsb_cp_host *h);
 
